@@ -1,0 +1,13 @@
+using System.CommandLine;
+using MedFM.Cli.Commands;
+
+namespace MedFM.Cli;
+
+/// <summary>Every `medfm` sub-command, in the order `medfm --help` lists them. Adding a command = one file in Commands/ + one line here.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> All()
+    {
+        yield return InfoCommand.Create();
+    }
+}

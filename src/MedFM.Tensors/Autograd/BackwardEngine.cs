@@ -1,0 +1,67 @@
+namespace MedFM.Tensors.Autograd;
+
+/// <summary>
+/// Reverse-mode differentiation over the recorded tape: orders the graph below a root topologically, then walks it
+/// from the root, turning each node's output gradient into input gradients. Leaves that require grad accumulate
+/// into <see cref="Tensor.Grad"/>; intermediate gradients are dropped unless RetainGrad() was called.
+/// </summary>
+internal static class BackwardEngine
+{
+    public static void Run(Tensor root, Tensor seed)
+    {
+        var order = TopologicalOrder(root);
+        var grads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance) { [root] = seed };
+        using var _ = GradMode.Disable();
+        for (int i = order.Count - 1; i >= 0; i--)
+        {
+            var t = order[i];
+            if (!grads.Remove(t, out var g)) continue;
+            if (t.IsLeaf || t.RetainsGrad) Accumulate(t, g);
+            if (t.GradFn is not { } node) continue;
+            var inputGrads = node.Backward(g);
+            if (inputGrads.Length != node.Inputs.Length)
+                throw new AutogradException(node.Op, $"backward returned {inputGrads.Length} gradients for {node.Inputs.Length} inputs");
+            for (int j = 0; j < node.Inputs.Length; j++)
+            {
+                var input = node.Inputs[j];
+                var gi = inputGrads[j];
+                if (gi is null || !input.RequiresGrad) continue;
+                if (!ShapeUtil.SameShape(gi.Shape, input.Shape))
+                    throw new AutogradException(node.Op, $"gradient of shape {ShapeUtil.Format(gi.Shape)} for input {j} of shape {ShapeUtil.Format(input.Shape)}");
+                grads[input] = grads.TryGetValue(input, out var prev) ? prev.Add(gi) : gi;
+            }
+        }
+    }
+
+    private static void Accumulate(Tensor t, Tensor g)
+    {
+        // A gradient tensor may be shared by several inputs (add passes g through): give each its own copy.
+        t.Grad = t.Grad is null ? g.Clone() : t.Grad.Add(g);
+    }
+
+    /// <summary>Nodes in an order where every tensor comes after all tensors it was computed from.</summary>
+    private static List<Tensor> TopologicalOrder(Tensor root)
+    {
+        var order = new List<Tensor>();
+        var visited = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        var stack = new Stack<(Tensor, int)>();
+        stack.Push((root, 0));
+        visited.Add(root);
+        while (stack.Count > 0)
+        {
+            var (t, next) = stack.Pop();
+            var inputs = t.GradFn?.Inputs ?? Array.Empty<Tensor>();
+            if (next < inputs.Length)
+            {
+                stack.Push((t, next + 1));
+                var child = inputs[next];
+                if (child.RequiresGrad && visited.Add(child)) stack.Push((child, 0));
+            }
+            else
+            {
+                order.Add(t);
+            }
+        }
+        return order;
+    }
+}

@@ -1,0 +1,70 @@
+using MedFM.Tensors.Autograd;
+
+namespace MedFM.Tensors.Memory;
+
+/// <summary>
+/// An inference region: records no autograd tape and takes tensor storage from a <see cref="BufferPool"/>.
+/// When the scope ends, every storage it handed out goes back to the pool, except those of tensors passed to
+/// <see cref="Keep"/> (which move to the enclosing scope, or to the GC heap at the outermost one).
+/// Nest scopes per block so temporaries are reused block after block:
+/// <code>using (var s = TensorScope.Begin()) { x = s.Keep(block.Forward(x)); }</code>
+/// Scopes are per thread and must be disposed in reverse order of creation.
+/// </summary>
+public sealed class TensorScope : IDisposable
+{
+    [ThreadStatic] private static TensorScope? current;
+
+    private readonly List<Storage> owned = new();
+    private readonly TensorScope? parent;
+    private readonly GradMode.Guard gradGuard;
+    private bool disposed;
+
+    private TensorScope(BufferPool pool)
+    {
+        Pool = pool;
+        parent = current;
+        current = this;
+        gradGuard = GradMode.Disable();
+    }
+
+    /// <summary>The innermost active scope of this thread, if any.</summary>
+    public static TensorScope? Current => current;
+
+    public BufferPool Pool { get; }
+
+    /// <summary>Opens a scope on the given pool, or on the enclosing scope's pool, or on a new pool.</summary>
+    public static TensorScope Begin(BufferPool? pool = null) => new(pool ?? current?.Pool ?? new BufferPool());
+
+    /// <summary>Runs a function in a child scope and returns its result, kept into the enclosing scope.</summary>
+    public static Tensor Run(Func<Tensor> body)
+    {
+        using var scope = Begin();
+        return scope.Keep(body());
+    }
+
+    /// <summary>Makes t (and every view sharing its storage) outlive this scope.</summary>
+    public Tensor Keep(Tensor t)
+    {
+        var s = t.Storage;
+        if (s.IsPooled && owned.Remove(s))
+        {
+            if (parent is not null) parent.owned.Add(s);
+            else s.Unpool();
+        }
+        return t;
+    }
+
+    internal void Track(Storage s) => owned.Add(s);
+
+    public void Dispose()
+    {
+        if (disposed) return;
+        if (current != this)
+            throw new InvalidOperationException("TensorScope disposed out of order: dispose inner scopes first");
+        disposed = true;
+        foreach (var s in owned) s.Release();
+        owned.Clear();
+        current = parent;
+        gradGuard.Dispose();
+    }
+}

@@ -1,0 +1,74 @@
+using MedFM.Tensors.Memory;
+
+namespace MedFM.Tensors;
+
+/// <summary>
+/// The flat buffer under one or more tensors (views share it). Float32 and Bool tensors use float storage,
+/// Int64 tensors long storage. Storage rented from a <see cref="BufferPool"/> inside a <see cref="TensorScope"/>
+/// goes back to the pool when the scope ends; any later access throws <see cref="TensorReleasedException"/>.
+/// </summary>
+public sealed class Storage
+{
+    private float[]? floats;
+    private long[]? longs;
+    private BufferPool? pool;
+
+    private Storage(float[]? f, long[]? l, int length, BufferPool? pool)
+    {
+        floats = f;
+        longs = l;
+        Length = length;
+        this.pool = pool;
+    }
+
+    /// <summary>Elements in use (a pooled array may be longer).</summary>
+    public int Length { get; }
+
+    public bool IsReleased { get; private set; }
+
+    internal bool IsPooled => pool is not null;
+
+    internal float[] Floats => floats ?? throw Missing();
+
+    internal long[] Longs => longs ?? throw Missing();
+
+    internal bool IsFloat => floats is not null || (IsReleased && longs is null);
+
+    public static Storage WrapFloats(float[] data) => new(data, null, data.Length, null);
+
+    public static Storage WrapLongs(long[] data) => new(null, data, data.Length, null);
+
+    /// <summary>New float storage: from the current scope's pool when one is active, else the GC heap.</summary>
+    internal static Storage AllocateFloats(int length, bool zero)
+    {
+        var scope = TensorScope.Current;
+        if (scope is not null && length >= BufferPool.MinPooledLength)
+        {
+            var arr = scope.Pool.Rent(length);
+            if (zero) Array.Clear(arr, 0, length);
+            var s = new Storage(arr, null, length, scope.Pool);
+            scope.Track(s);
+            return s;
+        }
+        var a = zero ? new float[length] : GC.AllocateUninitializedArray<float>(length);
+        return new Storage(a, null, length, null);
+    }
+
+    internal static Storage AllocateLongs(int length) => new(null, new long[length], length, null);
+
+    /// <summary>Gives the array back to its pool; the storage is unusable afterwards.</summary>
+    internal void Release()
+    {
+        if (pool is null || floats is null) return;
+        var arr = floats;
+        floats = null;
+        IsReleased = true;
+        pool.Return(arr);
+        pool = null;
+    }
+
+    /// <summary>Detaches from the pool: the array now belongs to the GC and is never returned.</summary>
+    internal void Unpool() => pool = null;
+
+    private TensorReleasedException Missing() => new("storage access");
+}

@@ -1,0 +1,28 @@
+using MedFM.Tensors;
+using MedFM.Tensors.Random;
+
+namespace MedFM.NN.Layers;
+
+/// <summary>y = x Wᵀ + b (torch.nn.Linear; keys "weight" [out, in] and "bias" [out]).</summary>
+public sealed class Linear : Module<Tensor, Tensor>
+{
+    public Linear(int inFeatures, int outFeatures, bool bias = true, Generator? init = null)
+    {
+        InFeatures = inFeatures;
+        OutFeatures = outFeatures;
+        // PyTorch's default: kaiming_uniform(a=√5) = U(−1/√in, 1/√in) for the weight, the same bound for the bias.
+        float bound = inFeatures > 0 ? 1f / MathF.Sqrt(inFeatures) : 0f;
+        Weight = RegisterParameter("weight", Tensor.Rand(init, new[] { outFeatures, inFeatures }, -bound, bound));
+        if (bias) Bias = RegisterParameter("bias", Tensor.Rand(init, new[] { outFeatures }, -bound, bound));
+    }
+
+    public int InFeatures { get; }
+
+    public int OutFeatures { get; }
+
+    public Tensor Weight { get; }
+
+    public Tensor? Bias { get; }
+
+    public override Tensor Forward(Tensor input) => Tensor.Linear(input, Weight, Bias);
+}

@@ -1,0 +1,166 @@
+using MedFM.Tensors;
+
+namespace MedFM.NN;
+
+/// <summary>
+/// A node of the model tree with explicitly registered children, parameters and buffers. State-dict keys are the
+/// dotted registration names, in PyTorch's order (a module's own parameters, then its buffers, then each child),
+/// so a C# model and its PyTorch reference produce identical keys. No reflection: what is not registered does not exist.
+/// </summary>
+public abstract class Module
+{
+    private readonly List<(string Name, Module Module)> children = new();
+    private readonly List<(string Name, Tensor Value)> parameters = new();
+    private readonly List<(string Name, Tensor Value, bool Persistent)> buffers = new();
+
+    /// <summary>Training mode (dropout, drop-path active); set through Train()/Eval() on the root.</summary>
+    public bool Training { get; private set; } = true;
+
+    /// <summary>Registers a child module under a key segment and returns it (for field initialisers).</summary>
+    protected T Register<T>(string name, T module) where T : Module
+    {
+        CheckName(name);
+        children.Add((name, module));
+        return module;
+    }
+
+    /// <summary>Registers a trainable tensor (requires grad) and returns it.</summary>
+    protected Tensor RegisterParameter(string name, Tensor value)
+    {
+        CheckName(name);
+        value.RequiresGrad = true;
+        parameters.Add((name, value));
+        return value;
+    }
+
+    /// <summary>Registers a non-trainable tensor; persistent buffers appear in the state dict (e.g. BatchNorm's running stats).</summary>
+    protected Tensor RegisterBuffer(string name, Tensor value, bool persistent = true)
+    {
+        CheckName(name);
+        buffers.Add((name, value, persistent));
+        return value;
+    }
+
+    private void CheckName(string name)
+    {
+        if (string.IsNullOrEmpty(name) || name.Contains('.'))
+            throw new ArgumentException($"invalid registration name '{name}' in {GetType().Name}: non-empty, no dots");
+        foreach (var c in children) if (c.Name == name) throw Duplicate(name);
+        foreach (var p in parameters) if (p.Name == name) throw Duplicate(name);
+        foreach (var b in buffers) if (b.Name == name) throw Duplicate(name);
+    }
+
+    private ArgumentException Duplicate(string name) => new($"'{name}' registered twice in {GetType().Name}");
+
+    public IEnumerable<(string Name, Module Module)> NamedChildren() => children;
+
+    /// <summary>This module and every descendant with its dotted path ("" for the root).</summary>
+    public IEnumerable<(string Name, Module Module)> NamedModules(string prefix = "")
+    {
+        yield return (prefix, this);
+        foreach (var (name, child) in children)
+            foreach (var m in child.NamedModules(Join(prefix, name)))
+                yield return m;
+    }
+
+    public IEnumerable<(string Name, Tensor Parameter)> NamedParameters(string prefix = "")
+    {
+        foreach (var (name, p) in parameters) yield return (Join(prefix, name), p);
+        foreach (var (name, child) in children)
+            foreach (var p in child.NamedParameters(Join(prefix, name)))
+                yield return p;
+    }
+
+    public IEnumerable<Tensor> Parameters() => NamedParameters().Select(p => p.Parameter);
+
+    public IEnumerable<(string Name, Tensor Buffer)> NamedBuffers(string prefix = "", bool persistentOnly = false)
+    {
+        foreach (var (name, b, persistent) in buffers)
+            if (persistent || !persistentOnly) yield return (Join(prefix, name), b);
+        foreach (var (name, child) in children)
+            foreach (var b in child.NamedBuffers(Join(prefix, name), persistentOnly))
+                yield return b;
+    }
+
+    /// <summary>Parameters and persistent buffers by key, in PyTorch's state_dict order.</summary>
+    public IReadOnlyList<KeyValuePair<string, Tensor>> StateDict()
+    {
+        var list = new List<KeyValuePair<string, Tensor>>();
+        CollectState("", list);
+        return list;
+    }
+
+    private void CollectState(string prefix, List<KeyValuePair<string, Tensor>> list)
+    {
+        foreach (var (name, p) in parameters) list.Add(new(Join(prefix, name), p));
+        foreach (var (name, b, persistent) in buffers) if (persistent) list.Add(new(Join(prefix, name), b));
+        foreach (var (name, child) in children) child.CollectState(Join(prefix, name), list);
+    }
+
+    /// <summary>
+    /// Copies values into the registered tensors. Strict (the default) fails on any missing, unexpected or mis-shaped
+    /// key, listing all of them; non-strict loads what matches and reports the rest.
+    /// </summary>
+    public LoadReport LoadStateDict(IReadOnlyDictionary<string, Tensor> state, bool strict = true)
+    {
+        var own = StateDict();
+        var missing = new List<string>();
+        var mismatched = new List<string>();
+        var loaded = new List<(Tensor Target, Tensor Source)>();
+        var ownKeys = new HashSet<string>();
+        foreach (var (key, target) in own)
+        {
+            ownKeys.Add(key);
+            if (!state.TryGetValue(key, out var src)) { missing.Add(key); continue; }
+            if (!src.Shape.SequenceEqual(target.Shape))
+            {
+                mismatched.Add($"{key}: checkpoint {ShapeUtil.Format(src.Shape)}, model {ShapeUtil.Format(target.Shape)}");
+                continue;
+            }
+            loaded.Add((target, src));
+        }
+        var unexpected = state.Keys.Where(k => !ownKeys.Contains(k)).ToList();
+        var report = new LoadReport(missing, unexpected, mismatched, loaded.Count);
+        if (strict && !report.IsComplete) throw new StateDictException(GetType().Name, report);
+        foreach (var (target, src) in loaded)
+        {
+            using var _ = Tensors.Autograd.GradMode.Disable();
+            target.CopyFrom(src.DType == target.DType ? src : src.To(target.DType));
+        }
+        return report;
+    }
+
+    public Module Train(bool mode = true)
+    {
+        foreach (var (_, m) in NamedModules()) m.Training = mode;
+        return this;
+    }
+
+    public Module Eval() => Train(false);
+
+    /// <summary>Sets requires_grad on every parameter below this module (freezing = false).</summary>
+    public Module RequiresGrad(bool value = true)
+    {
+        foreach (var p in Parameters()) p.RequiresGrad = value;
+        return this;
+    }
+
+    public Module Freeze() => RequiresGrad(false);
+
+    public long ParameterCount(bool trainableOnly = false) =>
+        Parameters().Where(p => !trainableOnly || p.RequiresGrad).Sum(p => (long)p.Numel);
+
+    /// <summary>Clears every parameter's gradient.</summary>
+    public void ZeroGrad()
+    {
+        foreach (var p in Parameters()) p.Grad = null;
+    }
+
+    private static string Join(string prefix, string name) => prefix.Length == 0 ? name : prefix + "." + name;
+}
+
+/// <summary>A module with one input and one output: what Sequential chains.</summary>
+public abstract class Module<TIn, TOut> : Module
+{
+    public abstract TOut Forward(TIn input);
+}

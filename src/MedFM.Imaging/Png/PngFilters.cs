@@ -1,0 +1,69 @@
+namespace MedFM.Imaging.Png;
+
+/// <summary>PNG row filter types.</summary>
+public enum PngFilter : byte
+{
+    None = 0,
+    Sub = 1,
+    Up = 2,
+    Average = 3,
+    Paeth = 4,
+
+    /// <summary>Writer only: per row, the filter with the smallest sum of absolute signed bytes (libpng's heuristic).</summary>
+    Adaptive = 255,
+}
+
+/// <summary>Filtering and unfiltering of one row (PNG specification §9). bpp = bytes per complete pixel, at least 1.</summary>
+internal static class PngFilters
+{
+    /// <summary>Reverses the filter in place; <paramref name="prior"/> is the previous unfiltered row (zeros for the first).</summary>
+    public static bool Unfilter(byte type, Span<byte> row, ReadOnlySpan<byte> prior, int bpp)
+    {
+        int n = row.Length;
+        switch (type)
+        {
+            case 0: return true;
+            case 1:
+                for (int i = bpp; i < n; i++) row[i] += row[i - bpp];
+                return true;
+            case 2:
+                for (int i = 0; i < n; i++) row[i] += prior[i];
+                return true;
+            case 3:
+                for (int i = 0; i < bpp && i < n; i++) row[i] += (byte)(prior[i] >> 1);
+                for (int i = bpp; i < n; i++) row[i] += (byte)((row[i - bpp] + prior[i]) >> 1);
+                return true;
+            case 4:
+                for (int i = 0; i < bpp && i < n; i++) row[i] += prior[i];
+                for (int i = bpp; i < n; i++) row[i] += Paeth(row[i - bpp], prior[i], prior[i - bpp]);
+                return true;
+            default: return false;
+        }
+    }
+
+    /// <summary>Writes <paramref name="row"/> filtered with <paramref name="type"/> into <paramref name="output"/>.</summary>
+    public static void Filter(PngFilter type, ReadOnlySpan<byte> row, ReadOnlySpan<byte> prior, int bpp, Span<byte> output)
+    {
+        int n = row.Length;
+        for (int i = 0; i < n; i++)
+        {
+            byte a = i >= bpp ? row[i - bpp] : (byte)0, b = prior[i], c = i >= bpp ? prior[i - bpp] : (byte)0;
+            output[i] = type switch
+            {
+                PngFilter.None => row[i],
+                PngFilter.Sub => (byte)(row[i] - a),
+                PngFilter.Up => (byte)(row[i] - b),
+                PngFilter.Average => (byte)(row[i] - ((a + b) >> 1)),
+                _ => (byte)(row[i] - Paeth(a, b, c)),
+            };
+        }
+    }
+
+    public static byte Paeth(byte a, byte b, byte c)
+    {
+        int p = a + b - c;
+        int pa = Math.Abs(p - a), pb = Math.Abs(p - b), pc = Math.Abs(p - c);
+        if (pa <= pb && pa <= pc) return a;
+        return pb <= pc ? b : c;
+    }
+}

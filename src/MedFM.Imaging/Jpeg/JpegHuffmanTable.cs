@@ -22,6 +22,7 @@ internal sealed class JpegHuffmanTable
         for (int len = 1; len <= 16; len++)
         {
             int n = counts[len - 1];
+            if (code + n > 1 << len) throw error($"Huffman table has more codes of length {len} than fit");
             _valOffset[len] = k - code;
             if (n > 0)
             {
@@ -37,7 +38,6 @@ internal sealed class JpegHuffmanTable
                 _maxCode[len] = code - 1;
             }
             else _maxCode[len] = -1;
-            if (code > 1 << len) throw error($"Huffman table has more codes of length {len} than fit");
             code <<= 1;
         }
         _maxCode[17] = int.MaxValue;

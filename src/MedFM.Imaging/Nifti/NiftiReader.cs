@@ -70,7 +70,7 @@ public static class NiftiReader
     private static int ReadSafely(Stream s, Span<byte> buffer, string? path, long offset)
     {
         try { return ByteSource.ReadFully(s, buffer); }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException || (e is IOException && s is System.IO.Compression.GZipStream))
         {
             throw new NiftiFormatException(path, offset, "the gzip stream is corrupt: " + e.Message, e);
         }
@@ -111,7 +111,10 @@ public static class NiftiReader
     private static long SkipSafely(Stream s, long count, string? path, long position)
     {
         try { return ByteSource.Skip(s, count); }
-        catch (InvalidDataException e) { throw new NiftiFormatException(path, position, "the gzip stream is corrupt: " + e.Message, e); }
+        catch (Exception e) when (e is InvalidDataException || (e is IOException && s is System.IO.Compression.GZipStream))
+        {
+            throw new NiftiFormatException(path, position, "the gzip stream is corrupt: " + e.Message, e);
+        }
     }
 
     private static void SwapInPlace(Span<byte> bytes, int size)

@@ -113,8 +113,9 @@ public static partial class PngReader
             using var z = new ZLibStream(new MemoryStream(idat, writable: false), CompressionMode.Decompress);
             got = z.ReadAtLeast(result, result.Length, throwOnEndOfStream: false);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException)
         {
+            // Corrupt deflate data surfaces as InvalidDataException or as the zlib wrapper's IOException subclass.
             throw new PngFormatException(name, chunks.FirstIdatOffset, "the zlib stream in IDAT is corrupt: " + e.Message, e);
         }
         if (got < raw)

@@ -2,7 +2,8 @@ using System.Globalization;
 using MedFM.Fuzz;
 
 // Standalone fuzzer for the imaging readers (not part of the test run; the tests run a short seeded version).
-// Usage: MedFM.Fuzz [--target nifti|png|jpeg|all] [--seed N] [--count N] [--out DIR] [--root REPO]
+// Usage: MedFM.Fuzz [--target nifti|png|jpeg|all] [--seed N] [--count N] [--out DIR] [--root REPO] [--verbose]
+//        MedFM.Fuzz --target png --replay FILE   (re-run one saved failing input)
 var args2 = args;
 string target = Arg("--target") ?? "all";
 int seed = int.Parse(Arg("--seed") ?? "1", CultureInfo.InvariantCulture);
@@ -10,6 +11,14 @@ long count = long.Parse(Arg("--count") ?? "100000", CultureInfo.InvariantCulture
 string outDir = Arg("--out") ?? Path.Combine(Path.GetTempPath(), "medfm-fuzz");
 string root = Arg("--root") ?? FindRoot();
 bool verbose = args.Contains("--verbose");
+
+if (Arg("--replay") is { } replay)
+{
+    // Re-run one saved input and show the full outcome.
+    var outcome = FuzzRunner.RunOne(FuzzTargets.Named(target), File.ReadAllBytes(replay));
+    Console.WriteLine(outcome switch { null => "decoded", "" => "rejected with a typed error", _ => outcome });
+    return outcome is null or "" ? 0 : 1;
+}
 
 var targets = target == "all" ? FuzzTargets.All : [FuzzTargets.Named(target)];
 int failures = 0;

@@ -97,6 +97,8 @@ public static partial class PngReader
     private static byte[] Inflate(byte[] bytes, PngChunks chunks, string? name)
     {
         var h = chunks.Header;
+        if ((double)h.Width * h.Height * h.StoredChannels > Array.MaxLength)
+            throw new PngFormatException(name, 16, $"a {h.Width}×{h.Height} image is too large to decode");
         long raw = RawSize(h);
         if (raw > Array.MaxLength)
             throw new PngFormatException(name, 16, $"a {h.Width}×{h.Height} image is too large to decode");

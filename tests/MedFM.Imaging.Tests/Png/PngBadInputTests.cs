@@ -50,6 +50,17 @@ public class PngBadInputTests
     }
 
     [Fact]
+    public void SizeWhoseRowArithmeticWouldOverflow_IsRejected()
+    {
+        // Found by the fuzzer: width·rowbytes·height overflowed 64 bits before the size checks.
+        var b = Valid();
+        BinaryPrimitives.WriteInt32BigEndian(b.AsSpan(16), 0x5C010000);
+        BinaryPrimitives.WriteInt32BigEndian(b.AsSpan(20), 0x7FFF0006);
+        FixCrc(b, 8);
+        Assert.Contains("too large", Fails(b).Message);
+    }
+
+    [Fact]
     public void BadDepthForColourType_AndTruncation()
     {
         var b = Valid();

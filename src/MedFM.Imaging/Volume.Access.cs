@@ -53,7 +53,7 @@ public partial class Volume
     /// </summary>
     public float[] ToFloat32()
     {
-        var dst = new float[ElementCount];
+        var dst = IO.LargeArray.Uninitialized<float>(checked((int)ElementCount));
         VoxelConvert.ToSingle(Data, dst);
         return dst;
     }

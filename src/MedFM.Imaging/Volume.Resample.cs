@@ -72,6 +72,7 @@ public partial class Volume
     }
 
     /// <summary>One separable linear pass along <paramref name="axis"/>; product of the three passes = trilinear.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static float[] LinearPass(float[] src, VolumeShape from, VolumeShape to, int axis, double scale)
     {
         int n = from.Size(axis), m = to.Size(axis);

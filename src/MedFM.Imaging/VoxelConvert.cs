@@ -16,16 +16,23 @@ public static class VoxelConvert
         var type = VoxelTypes.OfArray(src);
         if (dst.Length != src.Length)
             throw new VolumeShapeException($"destination has {dst.Length} elements, source {src.Length}");
+        var bytes = MemoryMarshal.CreateReadOnlySpan(ref MemoryMarshal.GetArrayDataReference(src), src.Length * VoxelTypes.SizeOf(type));
+        ToSingle(bytes, type, dst);
+    }
+
+    /// <summary>Converts raw machine-order elements of <paramref name="type"/> to float (dst length = element count).</summary>
+    public static void ToSingle(ReadOnlySpan<byte> src, VoxelType type, Span<float> dst)
+    {
         switch (type)
         {
-            case VoxelType.UInt8: Widen((byte[])src, dst); break;
-            case VoxelType.Int8: Scalar(((sbyte[])src).AsSpan(), dst); break;
-            case VoxelType.Int16: Widen((short[])src, dst); break;
-            case VoxelType.UInt16: Widen((ushort[])src, dst); break;
-            case VoxelType.Int32: Scalar(((int[])src).AsSpan(), dst); break;
-            case VoxelType.UInt32: Scalar(((uint[])src).AsSpan(), dst); break;
-            case VoxelType.Float32: ((float[])src).AsSpan().CopyTo(dst); break;
-            case VoxelType.Float64: Scalar(((double[])src).AsSpan(), dst); break;
+            case VoxelType.UInt8: Widen(src, dst); break;
+            case VoxelType.Int8: Scalar(MemoryMarshal.Cast<byte, sbyte>(src), dst); break;
+            case VoxelType.Int16: Widen(MemoryMarshal.Cast<byte, short>(src), dst); break;
+            case VoxelType.UInt16: Widen(MemoryMarshal.Cast<byte, ushort>(src), dst); break;
+            case VoxelType.Int32: Scalar(MemoryMarshal.Cast<byte, int>(src), dst); break;
+            case VoxelType.UInt32: Scalar(MemoryMarshal.Cast<byte, uint>(src), dst); break;
+            case VoxelType.Float32: MemoryMarshal.Cast<byte, float>(src).CopyTo(dst); break;
+            case VoxelType.Float64: Scalar(MemoryMarshal.Cast<byte, double>(src), dst); break;
         }
     }
 
@@ -92,16 +99,19 @@ public static class VoxelConvert
         return T.CreateSaturating(Math.Round(v, MidpointRounding.ToEven));
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Narrow<T>(ReadOnlySpan<double> src, Span<T> dst) where T : unmanaged, System.Numerics.INumberBase<T>
     {
         for (int i = 0; i < dst.Length; i++) dst[i] = Saturate<T>(src[i]);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void NarrowF<T>(ReadOnlySpan<float> src, Span<T> dst) where T : unmanaged, System.Numerics.INumberBase<T>
     {
         for (int i = 0; i < dst.Length; i++) dst[i] = Saturate<T>(src[i]);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Scalar<TFrom, TTo>(ReadOnlySpan<TFrom> src, Span<TTo> dst)
         where TFrom : unmanaged, System.Numerics.INumberBase<TFrom>
         where TTo : unmanaged, System.Numerics.INumberBase<TTo>
@@ -109,12 +119,13 @@ public static class VoxelConvert
         for (int i = 0; i < src.Length; i++) dst[i] = TTo.CreateTruncating(src[i]);
     }
 
-    private static void Widen(byte[] src, Span<float> dst)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Widen(ReadOnlySpan<byte> src, Span<float> dst)
     {
         int i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
-            ref byte s = ref MemoryMarshal.GetArrayDataReference(src);
+            ref byte s = ref MemoryMarshal.GetReference(src);
             ref float d = ref MemoryMarshal.GetReference(dst);
             for (; i <= src.Length - 32; i += 32)
             {
@@ -131,12 +142,13 @@ public static class VoxelConvert
         for (; i < src.Length; i++) dst[i] = src[i];
     }
 
-    private static void Widen(short[] src, Span<float> dst)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Widen(ReadOnlySpan<short> src, Span<float> dst)
     {
         int i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
-            ref short s = ref MemoryMarshal.GetArrayDataReference(src);
+            ref short s = ref MemoryMarshal.GetReference(src);
             ref float d = ref MemoryMarshal.GetReference(dst);
             for (; i <= src.Length - 16; i += 16)
             {
@@ -148,12 +160,13 @@ public static class VoxelConvert
         for (; i < src.Length; i++) dst[i] = src[i];
     }
 
-    private static void Widen(ushort[] src, Span<float> dst)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Widen(ReadOnlySpan<ushort> src, Span<float> dst)
     {
         int i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
-            ref ushort s = ref MemoryMarshal.GetArrayDataReference(src);
+            ref ushort s = ref MemoryMarshal.GetReference(src);
             ref float d = ref MemoryMarshal.GetReference(dst);
             for (; i <= src.Length - 16; i += 16)
             {

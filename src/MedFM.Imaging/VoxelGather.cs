@@ -29,6 +29,7 @@ internal static class VoxelGather
         return MemoryMarshal.Read<T>(MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(one), VoxelTypes.SizeOf(type)));
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Copy<T>(Volume src, Array dstArray, VolumeShape ds, int[] sourceAxis, int[][] tables, T fill) where T : unmanaged
     {
         var s = MemoryMarshal.Cast<byte, T>(src.GetBytes());

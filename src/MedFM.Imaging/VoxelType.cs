@@ -70,14 +70,34 @@ public static class VoxelTypes
         int n = (int)length;
         return t switch
         {
-            VoxelType.UInt8 => new byte[n],
-            VoxelType.Int8 => new sbyte[n],
-            VoxelType.Int16 => new short[n],
-            VoxelType.UInt16 => new ushort[n],
-            VoxelType.Int32 => new int[n],
-            VoxelType.UInt32 => new uint[n],
-            VoxelType.Float32 => new float[n],
-            VoxelType.Float64 => new double[n],
+            VoxelType.UInt8 => IO.LargeArray.Zeroed<byte>(n),
+            VoxelType.Int8 => IO.LargeArray.Zeroed<sbyte>(n),
+            VoxelType.Int16 => IO.LargeArray.Zeroed<short>(n),
+            VoxelType.UInt16 => IO.LargeArray.Zeroed<ushort>(n),
+            VoxelType.Int32 => IO.LargeArray.Zeroed<int>(n),
+            VoxelType.UInt32 => IO.LargeArray.Zeroed<uint>(n),
+            VoxelType.Float32 => IO.LargeArray.Zeroed<float>(n),
+            VoxelType.Float64 => IO.LargeArray.Zeroed<double>(n),
+            _ => throw new ArgumentOutOfRangeException(nameof(t), t, "unknown voxel type"),
+        };
+    }
+
+    /// <summary>Like <see cref="Allocate"/> but without zeroing, for buffers that are about to be overwritten entirely.</summary>
+    internal static Array AllocateUninitialized(VoxelType t, long length)
+    {
+        if (length < 0 || length > Array.MaxLength)
+            throw new VolumeShapeException($"cannot allocate {length} voxels (limit {Array.MaxLength})");
+        int n = (int)length;
+        return t switch
+        {
+            VoxelType.UInt8 => IO.LargeArray.Uninitialized<byte>(n),
+            VoxelType.Int8 => IO.LargeArray.Uninitialized<sbyte>(n),
+            VoxelType.Int16 => IO.LargeArray.Uninitialized<short>(n),
+            VoxelType.UInt16 => IO.LargeArray.Uninitialized<ushort>(n),
+            VoxelType.Int32 => IO.LargeArray.Uninitialized<int>(n),
+            VoxelType.UInt32 => IO.LargeArray.Uninitialized<uint>(n),
+            VoxelType.Float32 => IO.LargeArray.Uninitialized<float>(n),
+            VoxelType.Float64 => IO.LargeArray.Uninitialized<double>(n),
             _ => throw new ArgumentOutOfRangeException(nameof(t), t, "unknown voxel type"),
         };
     }

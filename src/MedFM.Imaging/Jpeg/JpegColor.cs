@@ -26,6 +26,7 @@ internal static class JpegColor
     }
 
     /// <summary>YCbCr planes (full size, stride <paramref name="width"/>) → interleaved RGB.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void YccToRgb(byte[] y, byte[] cb, byte[] cr, byte[] rgb)
     {
         for (int i = 0, o = 0; i < y.Length; i++, o += 3)
@@ -57,6 +58,7 @@ internal static class JpegColor
         return result;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void H2V1(ReadOnlySpan<byte> row, int w, Span<byte> o)
     {
         if (w == 1) { o[0] = o[1] = row[0]; return; }
@@ -72,6 +74,7 @@ internal static class JpegColor
         o[2 * w - 1] = row[w - 1];
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void H2V2(byte[] p, int stride, int w, int h, byte[] full, int outW)
     {
         var sums = new int[w];
@@ -94,6 +97,7 @@ internal static class JpegColor
             }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void H1V2(byte[] p, int stride, int w, int h, byte[] full, int outW)
     {
         for (int r = 0; r < h; r++)

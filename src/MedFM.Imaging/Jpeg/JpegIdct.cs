@@ -14,6 +14,7 @@ internal static class JpegIdct
         Fix1961570560 = 16069, Fix2053119869 = 16819, Fix2562915447 = 20995, Fix3072711026 = 25172;
 
     /// <summary>Dequantises and inverse-transforms one block (natural order) into 8×8 samples at <paramref name="output"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Transform(ReadOnlySpan<short> coef, ReadOnlySpan<ushort> quant, Span<int> ws, Span<byte> output, int stride)
     {
         for (int c = 0; c < 8; c++)

@@ -11,6 +11,12 @@ public sealed record NiftiReadOptions
     /// </summary>
     public bool ApplyScaling { get; init; } = true;
 
+    /// <summary>
+    /// Convert voxels to Float32 while reading (scaling applied when non-trivial), in chunks, without first building
+    /// an array of the stored type: the usual input of models, with one allocation instead of two.
+    /// </summary>
+    public bool AsFloat32 { get; init; }
+
     /// <summary>Largest number of voxel elements accepted (guards against hostile headers); default 2^31 − 1 minus slack.</summary>
     public long MaxElements { get; init; } = Array.MaxLength;
 }

@@ -93,19 +93,67 @@ public static class NiftiReader
         long skipped = SkipSafely(s, offset - position, path, position);
         if (skipped != offset - position)
             throw new NiftiFormatException(path, position + skipped, $"file ends before vox_offset {offset}");
-        Array raw = h.DataType is NiftiDataType.Int64 or NiftiDataType.UInt64 ? new long[elements] : VoxelTypes.Allocate(stored, elements);
+        Array data = options.AsFloat32
+            ? ReadAsFloat32(s, h, path, offset, elements, elementBytes, options.ApplyScaling)
+            : ReadStored(s, h, path, offset, elements, elementBytes, dataBytes, options);
+        var geometry = GeometryOf(h);
+        var volume = h.IntentCode == NiftiWriter.IntentLabel && !options.AsFloat32 && shape.Components == 1 && VoxelTypes.OfArray(data) is VoxelType.UInt8 or VoxelType.UInt16
+            ? new LabelVolume(shape, data, geometry)
+            : new Volume(shape, data, geometry);
+        return new NiftiImage(h, volume);
+    }
+
+    private static Array ReadStored(Stream s, NiftiHeader h, string? path, long offset, long elements, int elementBytes, long dataBytes, NiftiReadOptions options)
+    {
+        var stored = NiftiDataTypes.StoredVoxelType(h.DataType);
+        Array raw = h.DataType is NiftiDataType.Int64 or NiftiDataType.UInt64
+            ? LargeArray.Uninitialized<long>((int)elements)
+            : VoxelTypes.AllocateUninitialized(stored, elements); // fully overwritten below, or the read fails
         var bytes = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(raw), checked((int)dataBytes));
         int got = ReadSafely(s, bytes, path, offset);
         if (got != dataBytes)
             throw new NiftiFormatException(path, offset + got, $"voxel data ends after {got} of {dataBytes} bytes");
         if (h.BigEndian != !BitConverter.IsLittleEndian) SwapInPlace(bytes, elementBytes);
         var data = Widen64(raw, h.DataType);
-        data = options.ApplyScaling ? Scale(data, h) : data;
-        var geometry = GeometryOf(h);
-        var volume = h.IntentCode == NiftiWriter.IntentLabel && shape.Components == 1 && VoxelTypes.OfArray(data) is VoxelType.UInt8 or VoxelType.UInt16
-            ? new LabelVolume(shape, data, geometry)
-            : new Volume(shape, data, geometry);
-        return new NiftiImage(h, volume);
+        return options.ApplyScaling ? Scale(data, h) : data;
+    }
+
+    /// <summary>Reads the voxels chunk by chunk straight into a float array (byte swap, conversion and scaling per chunk).</summary>
+    private static float[] ReadAsFloat32(Stream s, NiftiHeader h, string? path, long offset, long elements, int elementBytes, bool applyScaling)
+    {
+        var result = LargeArray.Uninitialized<float>((int)elements);
+        var stored = NiftiDataTypes.StoredVoxelType(h.DataType);
+        (double Slope, double Inter)? scaling = applyScaling && h.Scaling is { } sc && (sc.Slope != 1 || sc.Inter != 0)
+            && NiftiDataTypes.Components(h.DataType) == 1 ? sc : null;
+        if (scaling is { } chk && !double.IsFinite(chk.Inter))
+            throw new NiftiFormatException(path, h.Version == 1 ? 116 : 184, $"scl_slope {chk.Slope} is valid but scl_inter {chk.Inter} is not finite");
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
+        {
+            int perChunk = (1 << 20) / elementBytes;
+            for (long done = 0; done < elements;)
+            {
+                int n = (int)Math.Min(perChunk, elements - done);
+                var bytes = chunk.AsSpan(0, n * elementBytes);
+                int got = ReadSafely(s, bytes, path, offset + done * elementBytes);
+                if (got != bytes.Length)
+                    throw new NiftiFormatException(path, offset + done * elementBytes + got,
+                        $"voxel data ends after {done * elementBytes + got} of {elements * elementBytes} bytes");
+                if (h.BigEndian != !BitConverter.IsLittleEndian) SwapInPlace(bytes, elementBytes);
+                var dst = result.AsSpan((int)done, n);
+                if (h.DataType == NiftiDataType.Int64) { var l = MemoryMarshal.Cast<byte, long>(bytes); for (int i = 0; i < n; i++) dst[i] = l[i]; }
+                else if (h.DataType == NiftiDataType.UInt64) { var l = MemoryMarshal.Cast<byte, ulong>(bytes); for (int i = 0; i < n; i++) dst[i] = l[i]; }
+                else VoxelConvert.ToSingle(bytes, stored, dst);
+                if (scaling is { } sc2)
+                {
+                    float slope = (float)sc2.Slope, inter = (float)sc2.Inter;
+                    for (int i = 0; i < dst.Length; i++) dst[i] = dst[i] * slope + inter;
+                }
+                done += n;
+            }
+        }
+        finally { System.Buffers.ArrayPool<byte>.Shared.Return(chunk); }
+        return result;
     }
 
     private static long SkipSafely(Stream s, long count, string? path, long position)

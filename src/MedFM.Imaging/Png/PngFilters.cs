@@ -17,6 +17,7 @@ public enum PngFilter : byte
 internal static class PngFilters
 {
     /// <summary>Reverses the filter in place; <paramref name="prior"/> is the previous unfiltered row (zeros for the first).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static bool Unfilter(byte type, Span<byte> row, ReadOnlySpan<byte> prior, int bpp)
     {
         int n = row.Length;

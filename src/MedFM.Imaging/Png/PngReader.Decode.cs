@@ -50,6 +50,7 @@ public static partial class PngReader
         return lut;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Scatter8(PngHeader h, ReadOnlySpan<byte> row, byte[] dst, int y, int x0, int dx, int count, byte[]? lut, int outChannels)
     {
         int depth = h.BitDepth, stored = h.StoredChannels, width = h.Width;
@@ -80,6 +81,7 @@ public static partial class PngReader
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Scatter16(PngHeader h, ReadOnlySpan<byte> row, ushort[] dst, int y, int x0, int dx, int count)
     {
         int stored = h.StoredChannels;

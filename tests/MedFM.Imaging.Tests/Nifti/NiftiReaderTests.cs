@@ -98,6 +98,23 @@ public class NiftiReaderTests
         Assert.Equal(raw.GetValue(2, 3, 1) * 2.5f - 10f, scaled.Volume.GetValue(2, 3, 1));
     }
 
+    [Theory]
+    [InlineData("be_scaled_qform.nii")]
+    [InlineData("nifti2_be_4d.nii")]
+    [InlineData("type_uint32.nii")]
+    [InlineData("rgb24.nii")]
+    [InlineData("base_affine.nii.gz")]
+    public void AsFloat32_EqualsReadingThenConverting(string name)
+    {
+        var path = NiftiFixtures.Path(name);
+        var direct = NiftiReader.ReadVolume(path, new NiftiReadOptions { AsFloat32 = true });
+        var converted = NiftiReader.ReadVolume(path);
+        Assert.Equal(VoxelType.Float32, direct.VoxelType);
+        Assert.Equal(converted.Shape, direct.Shape);
+        Assert.Equal(converted.Geometry, direct.Geometry);
+        Assert.Equal(converted.ToFloat32(), direct.GetData<float>().ToArray());
+    }
+
     [Fact]
     public void Types_MapToVoxelTypes()
     {

@@ -88,6 +88,16 @@ public partial class Volume
         // Treat the array as [outer][n][inner] with inner = elements below the axis.
         long inner = axis switch { 0 => c, 1 => (long)from.Width * c, _ => (long)from.Width * from.Height * c };
         long outer = from.ElementCount / (inner * n);
+        if (inner == 1)
+        {
+            for (long o = 0; o < outer; o++)
+            {
+                var a = src.AsSpan((int)(o * n), n);
+                var d = dst.AsSpan((int)(o * m), m);
+                for (int x = 0; x < m; x++) d[x] = a[i0[x]] * (1 - w[x]) + a[i1[x]] * w[x];
+            }
+            return dst;
+        }
         for (long o = 0; o < outer; o++)
         {
             long sBase = o * n * inner, dBase = o * m * inner;
@@ -101,61 +111,5 @@ public partial class Volume
             }
         }
         return dst;
-    }
-
-    /// <summary>
-    /// Resamples onto another grid (geometry + size) by world position, e.g. a mask back onto the source series.
-    /// Points outside this volume get <paramref name="fill"/>. Linear output is Float32; nearest keeps the type;
-    /// labels are always nearest. The target geometry is converted into this volume's frame first.
-    /// </summary>
-    public Volume ResampleOnto(ImageGeometry geometry, int width, int height, int depth,
-                               Interpolation mode = Interpolation.Linear, double fill = 0)
-    {
-        ArgumentNullException.ThrowIfNull(geometry);
-        var shape = Shape.WithSize(width, height, depth);
-        var target = geometry.InFrame(Geometry.Frame);
-        // target index → world → source index, as one affine in index space.
-        var map = Geometry.Affine.Inverse() * target.Affine;
-        bool nearest = mode == Interpolation.Nearest || this is LabelVolume;
-        var output = nearest ? VoxelTypes.Allocate(VoxelType, shape.ElementCount) : new float[shape.ElementCount];
-        var outVolume = CreateLike(shape, output, geometry);
-        var src = ToFloat64();
-        for (int t = 0; t < Frames; t++)
-            for (int k = 0; k < depth; k++)
-                for (int j = 0; j < height; j++)
-                    for (int i = 0; i < width; i++)
-                    {
-                        var p = map.Apply(new Vector3d(i, j, k));
-                        for (int c = 0; c < Components; c++)
-                        {
-                            double v = nearest ? SampleNearest(src, p, c, t, fill) : SampleLinear(src, p, c, t, fill);
-                            outVolume.SetValue(i, j, k, v, c, t);
-                        }
-                    }
-        return outVolume;
-    }
-
-    private double SampleNearest(double[] src, Vector3d p, int c, int t, double fill)
-    {
-        int i = (int)Math.Floor(p.X + 0.5), j = (int)Math.Floor(p.Y + 0.5), k = (int)Math.Floor(p.Z + 0.5);
-        if (i < 0 || j < 0 || k < 0 || i >= Width || j >= Height || k >= Depth) return fill;
-        return src[Shape.IndexOf(i, j, k, c, t)];
-    }
-
-    private double SampleLinear(double[] src, Vector3d p, int c, int t, double fill)
-    {
-        const double eps = 1e-6;
-        if (p.X < -eps || p.Y < -eps || p.Z < -eps || p.X > Width - 1 + eps || p.Y > Height - 1 + eps || p.Z > Depth - 1 + eps)
-            return fill;
-        double x = Math.Clamp(p.X, 0, Width - 1), y = Math.Clamp(p.Y, 0, Height - 1), z = Math.Clamp(p.Z, 0, Depth - 1);
-        int i0 = (int)x, j0 = (int)y, k0 = (int)z;
-        int i1 = Math.Min(i0 + 1, Width - 1), j1 = Math.Min(j0 + 1, Height - 1), k1 = Math.Min(k0 + 1, Depth - 1);
-        double fx = x - i0, fy = y - j0, fz = z - k0;
-        double V(int i, int j, int k) => src[Shape.IndexOf(i, j, k, c, t)];
-        double c00 = V(i0, j0, k0) * (1 - fx) + V(i1, j0, k0) * fx;
-        double c10 = V(i0, j1, k0) * (1 - fx) + V(i1, j1, k0) * fx;
-        double c01 = V(i0, j0, k1) * (1 - fx) + V(i1, j0, k1) * fx;
-        double c11 = V(i0, j1, k1) * (1 - fx) + V(i1, j1, k1) * fx;
-        return (c00 * (1 - fy) + c10 * fy) * (1 - fz) + (c01 * (1 - fy) + c11 * fy) * fz;
     }
 }

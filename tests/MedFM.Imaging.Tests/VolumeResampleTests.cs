@@ -85,4 +85,21 @@ public class VolumeResampleTests
         var inLps = src.ResampleOnto(src.Geometry.InFrame(AnatomicalFrame.Lps), src.Width, src.Height, src.Depth);
         Assert.Equal(src.GetData<float>().ToArray(), inLps.GetData<float>().ToArray());
     }
+
+    [Fact]
+    public void ResampleOnto_AGridThatIsAPermutedFlippedCopy_ReproducesTheVoxelMoves()
+    {
+        // Two independent paths must agree: moving voxels (Permute/Flip) and sampling by world position.
+        var src = Source();
+        var labels = new LabelVolume(src.Shape, src.GetData<float>().ToArray().Select(v => (byte)Math.Abs(v)).ToArray(), src.Geometry);
+        foreach (var moved in new Volume[] { labels.Permute(2, 0, 1).Flip(1), labels.Flip(0).Flip(2), labels.Reorient("PIR") })
+        {
+            var sampled = labels.ResampleOnto(moved.Geometry, moved.Width, moved.Height, moved.Depth, Interpolation.Linear);
+            Assert.IsType<LabelVolume>(sampled);
+            Assert.Equal(moved.GetData<byte>().ToArray(), sampled.GetData<byte>().ToArray());
+        }
+        var linear = src.Permute(1, 2, 0);
+        var back = src.ResampleOnto(linear.Geometry, linear.Width, linear.Height, linear.Depth);
+        Assert.Equal(linear.GetData<float>().ToArray(), back.GetData<float>().ToArray());
+    }
 }

@@ -60,11 +60,21 @@ internal static class PngFilters
         }
     }
 
-    public static byte Paeth(byte a, byte b, byte c)
+    /// <summary>
+    /// The Paeth predictor (specification §9.4) in branch-light form: pa = |b − c|, pb = |a − c|, pc = |a + b − 2c|
+    /// are |p − a|, |p − b|, |p − c| for p = a + b − c; ties prefer a, then b, as the specification requires.
+    /// </summary>
+    public static byte Paeth(int a, int b, int c)
     {
-        int p = a + b - c;
-        int pa = Math.Abs(p - a), pb = Math.Abs(p - b), pc = Math.Abs(p - c);
-        if (pa <= pb && pa <= pc) return a;
-        return pb <= pc ? b : c;
+        int pa = Abs(b - c), pb = Abs(a - c), pc = Abs(a + b - 2 * c);
+        if (pb < pa) { pa = pb; a = b; }
+        if (pc < pa) a = c;
+        return (byte)a;
+    }
+
+    private static int Abs(int x)
+    {
+        int m = x >> 31;
+        return (x ^ m) - m;
     }
 }

@@ -2,7 +2,7 @@ namespace MedFM.Imaging.Png;
 
 public static partial class PngReader
 {
-    private static Volume Decode(PngHeader h, PngChunks chunks, byte[] raw, string? name, PngReadOptions options)
+    private static Volume Decode(PngHeader h, PngChunks chunks, Span<byte> raw, string? name, PngReadOptions options)
     {
         bool palette = h.ColorType == PngColorType.Palette;
         int outChannels = palette ? (options.KeepPaletteIndices ? 1 : chunks.Transparency is null ? 3 : 4) : h.StoredChannels;
@@ -21,8 +21,8 @@ public static partial class PngReader
             var prior = new byte[rowBytes];
             for (int r = 0; r < ph; r++)
             {
-                byte filter = raw[pos];
-                var row = raw.AsSpan((int)pos + 1, rowBytes);
+                byte filter = raw[(int)pos];
+                var row = raw.Slice((int)pos + 1, rowBytes);
                 if (!PngFilters.Unfilter(filter, row, prior, bpp))
                     throw new PngFormatException(name, chunks.FirstIdatOffset, $"row {r} of pass {p} has filter type {filter} (expected 0..4) at decompressed byte {pos}");
                 int y = p.Y0 + r * p.Dy;
@@ -55,6 +55,11 @@ public static partial class PngReader
     {
         int depth = h.BitDepth, stored = h.StoredChannels, width = h.Width;
         long rowBase = (long)y * width * outChannels;
+        if (depth == 8 && lut is null && dx == 1)
+        {
+            row[..(count * stored)].CopyTo(dst.AsSpan((int)(rowBase + (long)x0 * stored)));
+            return;
+        }
         if (depth == 8 && lut is null)
         {
             for (int x = 0; x < count; x++)

@@ -42,8 +42,10 @@ public static partial class PngReader
         CheckSignature(bytes, name);
         var chunks = PngChunks.Parse(bytes, name);
         var h = chunks.Header;
-        var raw = Inflate(bytes, chunks, name);
-        return Decode(h, chunks, raw, name, options);
+        // The decompressed rows are scratch: pooled, so repeated reads do not fault in fresh memory each time.
+        var raw = Inflate(bytes, chunks, name, out int rawLength);
+        try { return Decode(h, chunks, raw.AsSpan(0, rawLength), name, options); }
+        finally { System.Buffers.ArrayPool<byte>.Shared.Return(raw); }
     }
 
     private static void CheckSignature(ReadOnlySpan<byte> b, string? name)
@@ -94,7 +96,7 @@ public static partial class PngReader
         return total;
     }
 
-    private static byte[] Inflate(byte[] bytes, PngChunks chunks, string? name)
+    private static byte[] Inflate(byte[] bytes, PngChunks chunks, string? name, out int rawLength)
     {
         var h = chunks.Header;
         if ((double)h.Width * h.Height * h.StoredChannels > Array.MaxLength)
@@ -105,23 +107,26 @@ public static partial class PngReader
         if (raw > chunks.IdatLength * IO.ByteSource.MaxDeflateRatio + 1024)
             throw new PngFormatException(name, chunks.FirstIdatOffset,
                 $"{chunks.IdatLength} bytes of IDAT cannot hold the {raw} bytes a {h.Width}×{h.Height} image needs");
-        var idat = new byte[chunks.IdatLength];
-        int o = 0;
-        foreach (var (off, len) in chunks.Idat) { Buffer.BlockCopy(bytes, off, idat, o, len); o += len; }
-        var result = new byte[raw];
+        var pool = System.Buffers.ArrayPool<byte>.Shared;
+        var result = pool.Rent((int)raw);
         int got;
         try
         {
-            using var z = new ZLibStream(new MemoryStream(idat, writable: false), CompressionMode.Decompress);
-            got = z.ReadAtLeast(result, result.Length, throwOnEndOfStream: false);
+            using var z = new ZLibStream(new IdatStream(bytes, chunks.Idat), CompressionMode.Decompress);
+            got = z.ReadAtLeast(result.AsSpan(0, (int)raw), (int)raw, throwOnEndOfStream: false);
         }
         catch (Exception e) when (e is InvalidDataException or IOException)
         {
+            pool.Return(result);
             // Corrupt deflate data surfaces as InvalidDataException or as the zlib wrapper's IOException subclass.
             throw new PngFormatException(name, chunks.FirstIdatOffset, "the zlib stream in IDAT is corrupt: " + e.Message, e);
         }
         if (got < raw)
+        {
+            pool.Return(result);
             throw new PngFormatException(name, chunks.FirstIdatOffset, $"image data ends after {got} of {raw} bytes");
+        }
+        rawLength = (int)raw;
         return result;
     }
 }

@@ -59,3 +59,20 @@ public class PngWriterTests
         Assert.Throws<VolumeShapeException>(() => PngWriter.ToBytes(new Volume(new VolumeShape(2, 2, 2), new byte[8])));
     }
 }
+
+public class PngPaethTests
+{
+    [Fact]
+    public void Paeth_EqualsTheSpecificationFormula_ForEveryInput()
+    {
+        // PNG specification §9.4, written as there: p = a + b − c; nearest of a, b, c to p, ties a then b.
+        for (int a = 0; a < 256; a++)
+            for (int b = 0; b < 256; b++)
+                for (int c = 0; c < 256; c++)
+                {
+                    int p = a + b - c, pa = Math.Abs(p - a), pb = Math.Abs(p - b), pc = Math.Abs(p - c);
+                    int expected = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+                    if (PngFilters.Paeth(a, b, c) != expected) Assert.Fail($"Paeth({a}, {b}, {c}) = {PngFilters.Paeth(a, b, c)}, expected {expected}");
+                }
+    }
+}

@@ -1,35 +1,62 @@
+using MedFM.Tensors.Parallel;
+
 namespace MedFM.Tensors.Kernels;
 
 /// <summary>
 /// Single-precision GEMM on row-major spans: C = alpha * op(A) * op(B) + beta * C, with op = identity or transpose.
 /// A is [m,k] (or [k,m] when transA) with leading dimension lda; B is [k,n] (or [n,k] when transB); C is [m,n].
-/// beta = 0 means C is write-only (its previous contents, even NaN, are ignored), as in BLAS.
+/// beta = 0 means C is write-only (its previous contents, even NaN, are ignored), as in BLAS; so does alpha = 0 or
+/// k = 0 leave A and B unread. The managed backend's result does not depend on the thread count.
 /// </summary>
-public static partial class Gemm
+public static unsafe partial class Gemm
 {
     public static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
         GemmChecks.Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
         if (m == 0 || n == 0) return;
-        GemmReference.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            Dispatch(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+        }
     }
 
-    /// <summary>Batched GEMM: batch independent products with element strides between consecutive matrices (0 broadcasts).</summary>
+    /// <summary>
+    /// Batched GEMM: batch independent products with element strides between consecutive matrices (0 broadcasts
+    /// one matrix over the batch). With strideC = 0 the items update the one C in order (beta = 1 sums them).
+    /// </summary>
     public static void SgemmBatched(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, long strideA, ReadOnlySpan<float> b, int ldb, long strideB,
         float beta, Span<float> c, int ldc, long strideC, int batch)
     {
-        for (int i = 0; i < batch; i++)
+        GemmChecks.ValidateBatched(transA, transB, m, n, k, a.Length, lda, strideA, b.Length, ldb, strideB,
+            c.Length, ldc, strideC, batch);
+        if (m == 0 || n == 0 || batch == 0) return;
+        fixed (float* pa = a, pb = b, pc = c)
         {
-            Sgemm(transA, transB, m, n, k, alpha,
-                a[(int)(i * strideA)..], lda, b[(int)(i * strideB)..], ldb, beta, c[(int)(i * strideC)..], ldc);
+            if (BackendKind == GemmBackendKind.Managed && k > 0 && alpha != 0)
+            {
+                GemmManaged.SgemmBatched(transA, transB, m, n, k, alpha, pa, lda, strideA, pb, ldb, strideB,
+                    beta, pc, ldc, strideC, batch, ThreadTeam.Default);
+                return;
+            }
+            for (int i = 0; i < batch; i++)
+                Dispatch(transA, transB, m, n, k, alpha, pa + i * strideA, lda, pb + i * strideB, ldb, beta, pc + i * strideC, ldc);
         }
     }
-}
 
-public static partial class Gemm
-{
-    /// <summary>The backend in use ("managed" until a faster one is chosen).</summary>
-    public static string BackendName => "reference";
+    private static void Dispatch(bool transA, bool transB, int m, int n, int k, float alpha,
+        float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+    {
+        if (k == 0 || alpha == 0)
+        {
+            GemmStore.Scale(m, n, beta, c, ldc);
+            return;
+        }
+        var team = ThreadTeam.Default;
+        if (BackendKind == GemmBackendKind.OpenBlas)
+            OpenBlas.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, team.Threads);
+        else
+            GemmManaged.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, team);
+    }
 }

@@ -1,0 +1,38 @@
+namespace MedFM.Tensors.Kernels;
+
+/// <summary>
+/// Register and cache blocking of the managed GEMM (GotoBLAS/BLIS loop nest), sized for Zen 3: 32 KB L1d and
+/// 512 KB L2 per core, 16+ MB L3 shared.
+/// <list type="bullet">
+/// <item>MR×NR = 6×16: the register tile of the micro-kernel (12 ymm accumulators).</item>
+/// <item>KC = 256: a packed B micro-panel (KC×NR×4 = 16 KB) plus an A micro-panel (6 KB) stay in L1.</item>
+/// <item>MC = 144: a packed A block (MC×KC×4 = 144 KB) stays in one core's L2 with room for B panels streaming through.</item>
+/// <item>NC = 3072: the packed B block (KC×NC×4 = 3 MB, twice for double buffering) lives in the shared L3.</item>
+/// </list>
+/// Only KC changes the rounding of a result (partial sums are added into C once per KC block), and it depends on
+/// k alone: the thread count never changes a result.
+/// </summary>
+internal static class GemmBlocking
+{
+    public const int MR = 6;
+    public const int NR = 16;
+    public const int KC = 256;
+    public const int MC = 144;
+    public const int NC = 3072;
+
+    /// <summary>Products with m·n·k below this take the simple path (no packing, one thread).</summary>
+    public const long SmallWork = 32 * 1024;
+
+    /// <summary>Products with m·n·k below this run on one thread: waking the team would cost more than it saves.</summary>
+    public const long ParallelWork = 256 * 1024;
+
+    /// <summary>The depth of each KC block: k split into equal blocks of at most KC, rounded up to a multiple of 8.</summary>
+    public static int KcBlock(int k)
+    {
+        int blocks = (k + KC - 1) / KC;
+        int kc = (k + blocks - 1) / blocks;
+        return Math.Min(KC, (kc + 7) & ~7);
+    }
+
+    public static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
+}

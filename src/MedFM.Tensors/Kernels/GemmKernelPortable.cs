@@ -1,0 +1,119 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace MedFM.Tensors.Kernels;
+
+/// <summary>
+/// The portable micro-kernel for CPUs without AVX2/FMA (ARM64 NEON, older x64): the same 6×16 tile and packed
+/// layouts as <see cref="GemmKernelAvx2"/>, written with <see cref="Vector{T}"/>. The 16 columns are covered in
+/// passes of two vectors per row (12 accumulators); the tile is summed into a stack buffer and stored by
+/// <see cref="GemmStore.Edge"/>.
+/// </summary>
+[SkipLocalsInit]
+internal static unsafe class GemmKernelPortable
+{
+    private const int MR = GemmBlocking.MR, NR = GemmBlocking.NR;
+
+    public static string Name => Vector.IsHardwareAccelerated ? $"Vector{Vector<float>.Count * 32}" : "scalar";
+
+    /// <summary>C[0..6, 0..16] = alpha · Σ_p a[p] ⊗ b[p] + beta · C (beta = 0: C is not read).</summary>
+    public static void Tile(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
+    {
+        float* acc = stackalloc float[MR * NR];
+        Accumulate(kc, a, b, acc);
+        GemmStore.Edge(acc, c, ldc, MR, NR, alpha, beta);
+    }
+
+    /// <summary>acc[6×16] = Σ_p a[p] ⊗ b[p] (overwritten).</summary>
+    public static void Accumulate(int kc, float* a, float* b, float* acc)
+    {
+        int w = Vector<float>.Count;
+        if (NR % (2 * w) == 0)
+        {
+            for (int g = 0; g < NR; g += 2 * w) Pass2(kc, a, b + g, acc + g);
+        }
+        else if (NR % w == 0)
+        {
+            for (int g = 0; g < NR; g += w) Pass1(kc, a, b + g, acc + g);
+        }
+        else
+        {
+            Scalar(kc, a, b, acc);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Pass2(int kc, float* a, float* b, float* acc)
+    {
+        int w = Vector<float>.Count;
+        Vector<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++, a += MR, b += NR)
+        {
+            var b0 = Unsafe.ReadUnaligned<Vector<float>>(b);
+            var b1 = Unsafe.ReadUnaligned<Vector<float>>(b + w);
+            var av = new Vector<float>(a[0]);
+            c00 = Vector.MultiplyAddEstimate(av, b0, c00);
+            c01 = Vector.MultiplyAddEstimate(av, b1, c01);
+            av = new Vector<float>(a[1]);
+            c10 = Vector.MultiplyAddEstimate(av, b0, c10);
+            c11 = Vector.MultiplyAddEstimate(av, b1, c11);
+            av = new Vector<float>(a[2]);
+            c20 = Vector.MultiplyAddEstimate(av, b0, c20);
+            c21 = Vector.MultiplyAddEstimate(av, b1, c21);
+            av = new Vector<float>(a[3]);
+            c30 = Vector.MultiplyAddEstimate(av, b0, c30);
+            c31 = Vector.MultiplyAddEstimate(av, b1, c31);
+            av = new Vector<float>(a[4]);
+            c40 = Vector.MultiplyAddEstimate(av, b0, c40);
+            c41 = Vector.MultiplyAddEstimate(av, b1, c41);
+            av = new Vector<float>(a[5]);
+            c50 = Vector.MultiplyAddEstimate(av, b0, c50);
+            c51 = Vector.MultiplyAddEstimate(av, b1, c51);
+        }
+        Put(acc, w, c00, c01);
+        Put(acc + NR, w, c10, c11);
+        Put(acc + 2 * NR, w, c20, c21);
+        Put(acc + 3 * NR, w, c30, c31);
+        Put(acc + 4 * NR, w, c40, c41);
+        Put(acc + 5 * NR, w, c50, c51);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Pass1(int kc, float* a, float* b, float* acc)
+    {
+        Vector<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+        for (int p = 0; p < kc; p++, a += MR, b += NR)
+        {
+            var bv = Unsafe.ReadUnaligned<Vector<float>>(b);
+            c0 = Vector.MultiplyAddEstimate(new Vector<float>(a[0]), bv, c0);
+            c1 = Vector.MultiplyAddEstimate(new Vector<float>(a[1]), bv, c1);
+            c2 = Vector.MultiplyAddEstimate(new Vector<float>(a[2]), bv, c2);
+            c3 = Vector.MultiplyAddEstimate(new Vector<float>(a[3]), bv, c3);
+            c4 = Vector.MultiplyAddEstimate(new Vector<float>(a[4]), bv, c4);
+            c5 = Vector.MultiplyAddEstimate(new Vector<float>(a[5]), bv, c5);
+        }
+        Unsafe.WriteUnaligned(acc, c0);
+        Unsafe.WriteUnaligned(acc + NR, c1);
+        Unsafe.WriteUnaligned(acc + 2 * NR, c2);
+        Unsafe.WriteUnaligned(acc + 3 * NR, c3);
+        Unsafe.WriteUnaligned(acc + 4 * NR, c4);
+        Unsafe.WriteUnaligned(acc + 5 * NR, c5);
+    }
+
+    private static void Scalar(int kc, float* a, float* b, float* acc)
+    {
+        new Span<float>(acc, MR * NR).Clear();
+        for (int p = 0; p < kc; p++, a += MR, b += NR)
+        for (int i = 0; i < MR; i++)
+        for (int j = 0; j < NR; j++)
+            acc[i * NR + j] = MathF.FusedMultiplyAdd(a[i], b[j], acc[i * NR + j]);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put(float* row, int w, Vector<float> x0, Vector<float> x1)
+    {
+        Unsafe.WriteUnaligned(row, x0);
+        Unsafe.WriteUnaligned(row + w, x1);
+    }
+}

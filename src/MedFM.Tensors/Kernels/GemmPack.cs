@@ -1,0 +1,158 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace MedFM.Tensors.Kernels;
+
+/// <summary>
+/// Packing of GEMM operands into the micro-kernel's panel layouts; transposed operands are read here, so the
+/// micro-kernel sees one layout only. Panels past the matrix edge are padded with zeros.
+/// <list type="bullet">
+/// <item>A block (mc×kc of op(A)) → ⌈mc/MR⌉ panels of kc×MR floats: panel r holds rows r·MR.., MR floats per k.</item>
+/// <item>B block (kc×nc of op(B)) → ⌈nc/NR⌉ panels of kc×NR floats: panel j holds columns j·NR.., NR floats per k.</item>
+/// </list>
+/// </summary>
+internal static unsafe class GemmPack
+{
+    private const int MR = GemmBlocking.MR, NR = GemmBlocking.NR;
+
+    /// <summary>Packs op(A)[i0..i0+mc, p0..p0+kc] into dst (⌈mc/MR⌉·MR·kc floats).</summary>
+    public static void A(bool transA, float* a, int lda, int i0, int mc, int p0, int kc, float* dst)
+    {
+        for (int ir = 0; ir < mc; ir += MR, dst += MR * kc)
+        {
+            int mr = Math.Min(MR, mc - ir);
+            if (transA) PanelATransposed(a + (long)p0 * lda + i0 + ir, lda, mr, kc, dst);
+            else PanelA(a + (long)(i0 + ir) * lda + p0, lda, mr, kc, dst);
+        }
+    }
+
+    /// <summary>Packs panels [panelLo, panelHi) of op(B)[p0..p0+kc, j0..j0+nc] into dst (panel j at j·NR·kc).</summary>
+    public static void B(bool transB, float* b, int ldb, int p0, int kc, int j0, int nc, int panelLo, int panelHi, float* dst)
+    {
+        for (int jp = panelLo; jp < panelHi; jp++)
+        {
+            int j = jp * NR, nr = Math.Min(NR, nc - j);
+            float* d = dst + (long)jp * NR * kc;
+            if (!transB) PanelB(b + (long)p0 * ldb + j0 + j, ldb, nr, kc, d);
+            else if (nr == NR && GemmKernels.UseAvx2) PanelBTransposedAvx(b + (long)(j0 + j) * ldb + p0, ldb, kc, d);
+            else PanelBTransposed(b + (long)(j0 + j) * ldb + p0, ldb, nr, kc, d);
+        }
+    }
+
+    /// <summary>A row-major: row r of the panel is a contiguous run of kc floats at src + r·lda.</summary>
+    private static void PanelA(float* src, int lda, int mr, int kc, float* d)
+    {
+        if (mr == MR)
+        {
+            float* r0 = src, r1 = src + lda, r2 = src + 2L * lda, r3 = src + 3L * lda, r4 = src + 4L * lda, r5 = src + 5L * lda;
+            for (int p = 0; p < kc; p++, d += MR)
+            {
+                d[0] = r0[p];
+                d[1] = r1[p];
+                d[2] = r2[p];
+                d[3] = r3[p];
+                d[4] = r4[p];
+                d[5] = r5[p];
+            }
+            return;
+        }
+        for (int p = 0; p < kc; p++, d += MR)
+        {
+            for (int r = 0; r < mr; r++) d[r] = src[(long)r * lda + p];
+            for (int r = mr; r < MR; r++) d[r] = 0;
+        }
+    }
+
+    /// <summary>A stored transposed ([k, m]): the MR floats of one k are contiguous at src + p·lda.</summary>
+    private static void PanelATransposed(float* src, int lda, int mr, int kc, float* d)
+    {
+        for (int p = 0; p < kc; p++, d += MR, src += lda)
+        {
+            for (int r = 0; r < mr; r++) d[r] = src[r];
+            for (int r = mr; r < MR; r++) d[r] = 0;
+        }
+    }
+
+    /// <summary>B row-major: the NR floats of one k are contiguous at src + p·ldb.</summary>
+    private static void PanelB(float* src, int ldb, int nr, int kc, float* d)
+    {
+        if (nr == NR)
+        {
+            for (int p = 0; p < kc; p++, d += NR, src += ldb)
+            {
+                Unsafe.WriteUnaligned(d, Unsafe.ReadUnaligned<Vector256<float>>(src));
+                Unsafe.WriteUnaligned(d + 8, Unsafe.ReadUnaligned<Vector256<float>>(src + 8));
+            }
+            return;
+        }
+        for (int p = 0; p < kc; p++, d += NR, src += ldb)
+        {
+            for (int j = 0; j < nr; j++) d[j] = src[j];
+            for (int j = nr; j < NR; j++) d[j] = 0;
+        }
+    }
+
+    /// <summary>B stored transposed ([n, k]): column j of the panel is a contiguous run of kc floats at src + j·ldb.</summary>
+    private static void PanelBTransposed(float* src, int ldb, int nr, int kc, float* d)
+    {
+        for (int p = 0; p < kc; p++, d += NR)
+        {
+            for (int j = 0; j < nr; j++) d[j] = src[(long)j * ldb + p];
+            for (int j = nr; j < NR; j++) d[j] = 0;
+        }
+    }
+
+    /// <summary>Full transposed B panel with 8×8 AVX transposes: 16 rows of B become kc rows of 16.</summary>
+    private static void PanelBTransposedAvx(float* src, int ldb, int kc, float* d)
+    {
+        int p = 0;
+        for (; p + 8 <= kc; p += 8)
+        {
+            Transpose8x8(src + p, ldb, d + p * NR);
+            Transpose8x8(src + 8L * ldb + p, ldb, d + p * NR + 8);
+        }
+        for (; p < kc; p++)
+        {
+            for (int j = 0; j < NR; j++) d[p * NR + j] = src[(long)j * ldb + p];
+        }
+    }
+
+    /// <summary>Reads 8 rows of 8 floats (stride ld) and writes them transposed as 8 rows of 8 (stride NR).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(float* s, int ld, float* d)
+    {
+        var r0 = Avx.LoadVector256(s);
+        var r1 = Avx.LoadVector256(s + ld);
+        var r2 = Avx.LoadVector256(s + 2L * ld);
+        var r3 = Avx.LoadVector256(s + 3L * ld);
+        var r4 = Avx.LoadVector256(s + 4L * ld);
+        var r5 = Avx.LoadVector256(s + 5L * ld);
+        var r6 = Avx.LoadVector256(s + 6L * ld);
+        var r7 = Avx.LoadVector256(s + 7L * ld);
+        var t0 = Avx.UnpackLow(r0, r1);
+        var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5);
+        var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7);
+        var t7 = Avx.UnpackHigh(r6, r7);
+        var u0 = Avx.Shuffle(t0, t2, 0x44);
+        var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44);
+        var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44);
+        var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44);
+        var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(d, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(d + NR, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(d + 2 * NR, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(d + 3 * NR, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(d + 4 * NR, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(d + 5 * NR, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(d + 6 * NR, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(d + 7 * NR, Avx.Permute2x128(u3, u7, 0x31));
+    }
+}

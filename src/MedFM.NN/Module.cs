@@ -7,7 +7,7 @@ namespace MedFM.NN;
 /// dotted registration names, in PyTorch's order (a module's own parameters, then its buffers, then each child),
 /// so a C# model and its PyTorch reference produce identical keys. No reflection: what is not registered does not exist.
 /// </summary>
-public abstract class Module
+public abstract partial class Module
 {
     private readonly List<(string Name, Module Module)> children = new();
     private readonly List<(string Name, Tensor Value)> parameters = new();

@@ -25,4 +25,6 @@ public sealed class Linear : Module<Tensor, Tensor>
     public Tensor? Bias { get; }
 
     public override Tensor Forward(Tensor input) => Tensor.Linear(input, Weight, Bias);
+
+    protected override string ExtraRepr() => $"in_features={InFeatures}, out_features={OutFeatures}, bias={PyRepr.Bool(Bias is not null)}";
 }

@@ -1,88 +1,136 @@
+using MedFM.Tensors.Parallel;
+
 namespace MedFM.Tensors.Kernels;
 
 /// <summary>
-/// The column matrix of one group: col [C·KD·KH·KW, OD·OH·OW] with col[(c, k), p] = x[c, p·s − pad + k·d]
-/// (0 outside the input), and its adjoint that adds columns back into the image.
+/// The column matrix of one group, for a range [p0, p1) of output positions: col [C·KD·KH·KW, p1 − p0] with
+/// col[(c, k), p − p0] = x[c, p·s − pad + k·d] (0 outside the input), and its adjoint that adds the columns back
+/// into the image. Column ranges keep the buffer small (the GEMM runs chunk by chunk); rows are split across the
+/// thread team (lowering by row, raising by channel, so no two threads write the same element).
 /// </summary>
-internal static class ConvColumns
+internal static unsafe class ConvColumns
 {
-    /// <summary>im2col for one group's channels (overwrites col).</summary>
-    public static void Lower(ConvGeometry g, ReadOnlySpan<float> x, int channels, Span<float> col)
+    /// <summary>Below this many column elements one thread does the whole job.</summary>
+    private const int ParallelThreshold = 1 << 16;
+
+    /// <summary>im2col of output positions [p0, p1) for one group's channels (overwrites col).</summary>
+    public static void Lower(ConvGeometry g, ReadOnlySpan<float> x, int channels, Span<float> col, int p0, int p1)
     {
-        var (i, k, o) = (g.Input, g.Kernel, g.Output);
-        int l = o.Volume, row = 0;
-        for (int c = 0; c < channels; c++)
-        for (int kd = 0; kd < k.D; kd++)
-        for (int kh = 0; kh < k.H; kh++)
-        for (int kw = 0; kw < k.W; kw++, row++)
+        fixed (float* px = x, pc = col)
         {
-            var dst = col.Slice(row * l, l);
-            int q = 0;
-            for (int od = 0; od < o.D; od++)
+            var job = new Job(g, px, pc, channels, p0, p1, raise: false);
+            Run(ref job, channels * g.Kernel.Volume * (p1 - p0));
+        }
+    }
+
+    /// <summary>col2im of output positions [p0, p1): adds every column entry into x (which holds earlier sums or zeros).</summary>
+    public static void Raise(ConvGeometry g, ReadOnlySpan<float> col, int channels, Span<float> x, int p0, int p1)
+    {
+        fixed (float* px = x, pc = col)
+        {
+            var job = new Job(g, px, pc, channels, p0, p1, raise: true);
+            Run(ref job, channels * g.Kernel.Volume * (p1 - p0));
+        }
+    }
+
+    private static void Run(ref Job job, long work)
+    {
+        if (work < ParallelThreshold || ThreadTeam.InsideTeam) job.Execute(0, 1);
+        else ThreadTeam.Default.Run(ref job);
+    }
+
+    private readonly struct Job : ITeamJob
+    {
+        private readonly ConvGeometry g;
+        private readonly float* x, col;
+        private readonly int channels, p0, p1;
+        private readonly bool raise;
+
+        public Job(ConvGeometry g, float* x, float* col, int channels, int p0, int p1, bool raise)
+        {
+            this.g = g;
+            this.x = x;
+            this.col = col;
+            this.channels = channels;
+            this.p0 = p0;
+            this.p1 = p1;
+            this.raise = raise;
+        }
+
+        public void Execute(int thread, int threads)
+        {
+            // Split whole channels: a channel's rows all write into its own plane when raising.
+            int c0 = (int)((long)channels * thread / threads), c1 = (int)((long)channels * (thread + 1) / threads);
+            int kvol = g.Kernel.Volume;
+            for (int row = c0 * kvol; row < c1 * kvol; row++) DoRow(row);
+        }
+
+        private void DoRow(int row)
+        {
+            var (i, k, o, s, pad, dil) = (g.Input, g.Kernel, g.Output, g.Stride, g.Padding, g.Dilation);
+            int kvol = k.Volume, len = p1 - p0;
+            int c = row / kvol, kk = row % kvol;
+            int kd = kk / (k.H * k.W), kh = kk / k.W % k.H, kw = kk % k.W;
+            float* dst = col + (long)row * len;
+            float* plane = x + (long)c * i.Volume;
+            int hw = o.H * o.W, wStart = kw * dil.W - pad.W;
+            for (int p = p0; p < p1;)
             {
-                int id = od * g.Stride.D - g.Padding.D + kd * g.Dilation.D;
-                for (int oh = 0; oh < o.H; oh++, q += o.W)
+                int od = p / hw, rem = p % hw, oh = rem / o.W, ow = rem % o.W;
+                int n = Math.Min(o.W - ow, p1 - p);
+                int id = od * s.D - pad.D + kd * dil.D, ih = oh * s.H - pad.H + kh * dil.H;
+                float* seg = dst + (p - p0);
+                if ((uint)id < (uint)i.D && (uint)ih < (uint)i.H)
                 {
-                    int ih = oh * g.Stride.H - g.Padding.H + kh * g.Dilation.H;
-                    var line = dst.Slice(q, o.W);
-                    if ((uint)id >= (uint)i.D || (uint)ih >= (uint)i.H) { line.Clear(); continue; }
-                    var src = x.Slice(((c * i.D + id) * i.H + ih) * i.W, i.W);
-                    CopyLine(src, line, kw * g.Dilation.W - g.Padding.W, g.Stride.W);
+                    float* line = plane + ((long)id * i.H + ih) * i.W;
+                    if (raise) AddLine(seg, line, i.W, wStart + ow * s.W, s.W, n);
+                    else CopyLine(line, i.W, seg, wStart + ow * s.W, s.W, n);
                 }
+                else if (!raise)
+                {
+                    new Span<float>(seg, n).Clear();
+                }
+                p += n;
             }
         }
     }
 
-    /// <summary>col2im for one group's channels: adds every column entry into x (x must be zeroed first).</summary>
-    public static void Raise(ConvGeometry g, ReadOnlySpan<float> col, int channels, Span<float> x)
+    /// <summary>The j in [lo, hi) with 0 ≤ start + j·stride &lt; width, for j in [0, n).</summary>
+    internal static void Inside(int width, int start, int stride, int n, out int lo, out int hi)
     {
-        var (i, k, o) = (g.Input, g.Kernel, g.Output);
-        int l = o.Volume, row = 0;
-        for (int c = 0; c < channels; c++)
-        for (int kd = 0; kd < k.D; kd++)
-        for (int kh = 0; kh < k.H; kh++)
-        for (int kw = 0; kw < k.W; kw++, row++)
-        {
-            var srcRow = col.Slice(row * l, l);
-            int q = 0;
-            for (int od = 0; od < o.D; od++)
-            {
-                int id = od * g.Stride.D - g.Padding.D + kd * g.Dilation.D;
-                for (int oh = 0; oh < o.H; oh++, q += o.W)
-                {
-                    int ih = oh * g.Stride.H - g.Padding.H + kh * g.Dilation.H;
-                    if ((uint)id >= (uint)i.D || (uint)ih >= (uint)i.H) continue;
-                    var dst = x.Slice(((c * i.D + id) * i.H + ih) * i.W, i.W);
-                    AddLine(srcRow.Slice(q, o.W), dst, kw * g.Dilation.W - g.Padding.W, g.Stride.W);
-                }
-            }
-        }
+        lo = start >= 0 ? 0 : (-start + stride - 1) / stride;
+        hi = start >= width ? 0 : Math.Min(n, (width - 1 - start) / stride + 1);
+        if (hi < lo) hi = lo;
     }
 
-    /// <summary>line[j] = src[start + j·stride], 0 where that falls outside src.</summary>
-    private static void CopyLine(ReadOnlySpan<float> src, Span<float> line, int start, int stride)
+    /// <summary>seg[j] = line[start + j·stride], 0 where that falls outside the line.</summary>
+    private static void CopyLine(float* line, int width, float* seg, int start, int stride, int n)
     {
-        int n = line.Length, w = src.Length;
-        if (stride == 1 && start >= 0 && start + n <= w)
+        Inside(width, start, stride, n, out int lo, out int hi);
+        for (int j = 0; j < lo; j++) seg[j] = 0f;
+        if (stride == 1)
         {
-            src.Slice(start, n).CopyTo(line);
+            new ReadOnlySpan<float>(line + start + lo, hi - lo).CopyTo(new Span<float>(seg + lo, hi - lo));
+        }
+        else
+        {
+            float* src = line + start;
+            for (int j = lo; j < hi; j++) seg[j] = src[j * stride];
+        }
+        for (int j = hi; j < n; j++) seg[j] = 0f;
+    }
+
+    /// <summary>line[start + j·stride] += seg[j] where that falls inside the line.</summary>
+    private static void AddLine(float* seg, float* line, int width, int start, int stride, int n)
+    {
+        Inside(width, start, stride, n, out int lo, out int hi);
+        if (stride == 1 && hi > lo)
+        {
+            var d = new Span<float>(line + start + lo, hi - lo);
+            System.Numerics.Tensors.TensorPrimitives.Add(d, new ReadOnlySpan<float>(seg + lo, hi - lo), d);
             return;
         }
-        for (int j = 0; j < n; j++)
-        {
-            int s = start + j * stride;
-            line[j] = (uint)s < (uint)w ? src[s] : 0f;
-        }
-    }
-
-    /// <summary>dst[start + j·stride] += line[j] where that falls inside dst.</summary>
-    private static void AddLine(ReadOnlySpan<float> line, Span<float> dst, int start, int stride)
-    {
-        int n = line.Length, w = dst.Length;
-        for (int j = 0; j < n; j++)
-        {
-            int s = start + j * stride;
-            if ((uint)s < (uint)w) dst[s] += line[j];
-        }
+        float* dst = line + start;
+        for (int j = lo; j < hi; j++) dst[j * stride] += seg[j];
     }
 }

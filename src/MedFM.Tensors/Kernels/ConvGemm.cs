@@ -9,20 +9,55 @@ namespace MedFM.Tensors.Kernels;
 /// </list>
 /// Pointwise convolutions (1×1, stride 1, no padding) use the input plane as the column matrix directly, and
 /// patch embeddings (kernel = stride) use the patch matrix of <see cref="ConvPatches"/> with a transposed GEMM,
-/// so neither builds an im2col buffer. A transposed convolution is the input gradient of the convolution that
-/// maps its output back to its input, and its gradients are the forward and weight gradient of that convolution.
-/// All tensors are dense; the workspace must hold <see cref="WorkspaceLength"/> floats.
+/// so neither builds an im2col buffer; depthwise convolutions go to the direct kernel of <see cref="ConvDepthwise"/>.
+/// A transposed convolution is the input gradient of the convolution that maps its output back to its input, and
+/// its gradients are the forward and weight gradient of that convolution.
+/// All tensors are dense. The workspace should hold <see cref="WorkspaceLength"/> floats: the patch path needs
+/// all of it, the general path works through as many column chunks as the given workspace allows.
 /// </summary>
 public static class ConvGemm
 {
-    /// <summary>Floats of scratch the three directions need for this geometry (one group's column or patch matrix).</summary>
-    public static long WorkspaceLength(ConvGeometry g) => g.IsPointwise ? 0 : (long)g.ColRows * g.OutPlane;
+    /// <summary>Column chunks hold about this many floats (8 MB), so a large 3-D convolution never needs a huge buffer.</summary>
+    private const int ChunkTarget = 1 << 21;
+
+    /// <summary>Floats of scratch the three directions need: one group's patch matrix, or one chunk of its column matrix.</summary>
+    public static long WorkspaceLength(ConvGeometry g) =>
+        g.IsPointwise || ConvDepthwise.Applies(g) ? 0 : g.IsPatch ? (long)g.ColRows * g.OutPlane : (long)g.ColRows * ChunkColumns(g);
+
+    /// <summary>Output positions per column chunk that <see cref="WorkspaceLength"/> provides for.</summary>
+    public static int ChunkColumns(ConvGeometry g)
+    {
+        int l = g.OutPlane, k = Math.Max(1, g.ColRows);
+        return Math.Clamp(ChunkTarget / k, Math.Min(l, 256), Math.Max(l, 1));
+    }
+
+    private static Span<float> PatchBuffer(ConvGeometry g, Span<float> workspace)
+    {
+        long need = (long)g.ColRows * g.OutPlane;
+        if (workspace.Length < need)
+            throw new ArgumentException($"conv: the patch path needs a workspace of {need} floats, got {workspace.Length}, for {g}");
+        return workspace.Slice(0, (int)need);
+    }
+
+    /// <summary>The chunk width a given workspace allows (a smaller workspace just means more, narrower chunks).</summary>
+    private static int Chunk(ConvGeometry g, Span<float> workspace)
+    {
+        int chunk = Math.Min(g.OutPlane, workspace.Length / Math.Max(1, g.ColRows));
+        if (chunk <= 0)
+            throw new ArgumentException($"conv: a workspace of {workspace.Length} floats cannot hold one column of {g.ColRows} for {g}");
+        return chunk;
+    }
 
     public static void Forward(ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias,
         Span<float> y, Span<float> workspace)
     {
         int coutG = g.OutPerGroup, cinG = g.InPerGroup, k = g.ColRows, l = g.OutPlane;
         if (l == 0 || coutG == 0) return;
+        if (ConvDepthwise.Applies(g))
+        {
+            ConvDepthwise.Forward(g, x, w, bias, y);
+            return;
+        }
         for (int n = 0; n < g.Batch; n++)
         for (int grp = 0; grp < g.Groups; grp++)
         {
@@ -46,15 +81,20 @@ public static class ConvGemm
             }
             else if (g.IsPatch)
             {
-                var p = workspace.Slice(0, l * k);
+                var p = PatchBuffer(g, workspace);
                 ConvPatches.Gather(g, xG, cinG, p);
                 Gemm.Sgemm(false, true, coutG, l, k, 1f, wG, k, p, k, beta, yG, l);
             }
             else
             {
-                var col = workspace.Slice(0, k * l);
-                ConvColumns.Lower(g, xG, cinG, col);
-                Gemm.Sgemm(false, false, coutG, l, k, 1f, wG, k, col, l, beta, yG, l);
+                int chunk = Chunk(g, workspace);
+                for (int p0 = 0; p0 < l; p0 += chunk)
+                {
+                    int len = Math.Min(chunk, l - p0);
+                    var col = workspace.Slice(0, k * len);
+                    ConvColumns.Lower(g, xG, cinG, col, p0, p0 + len);
+                    Gemm.Sgemm(false, false, coutG, len, k, 1f, wG, k, col, len, beta, yG[p0..], l);
+                }
             }
         }
     }
@@ -63,6 +103,11 @@ public static class ConvGemm
     public static void BackwardInput(ConvGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> w, Span<float> gx, Span<float> workspace)
     {
         int coutG = g.OutPerGroup, cinG = g.InPerGroup, k = g.ColRows, l = g.OutPlane;
+        if (ConvDepthwise.Applies(g))
+        {
+            ConvDepthwise.BackwardInput(g, gy, w, gx);
+            return;
+        }
         for (int n = 0; n < g.Batch; n++)
         for (int grp = 0; grp < g.Groups; grp++)
         {
@@ -80,16 +125,21 @@ public static class ConvGemm
             }
             else if (g.IsPatch)
             {
-                var p = workspace.Slice(0, l * k);
+                var p = PatchBuffer(g, workspace);
                 Gemm.Sgemm(true, false, l, k, coutG, 1f, gyG, l, wG, k, 0f, p, k);
                 ConvPatches.Scatter(g, p, cinG, gxG);
             }
             else
             {
-                var col = workspace.Slice(0, k * l);
-                Gemm.Sgemm(true, false, k, l, coutG, 1f, wG, k, gyG, l, 0f, col, l);
                 gxG.Clear();
-                ConvColumns.Raise(g, col, cinG, gxG);
+                int chunk = Chunk(g, workspace);
+                for (int p0 = 0; p0 < l; p0 += chunk)
+                {
+                    int len = Math.Min(chunk, l - p0);
+                    var col = workspace.Slice(0, k * len);
+                    Gemm.Sgemm(true, false, k, len, coutG, 1f, wG, k, gyG[p0..], l, 0f, col, len);
+                    ConvColumns.Raise(g, col, cinG, gxG, p0, p0 + len);
+                }
             }
         }
     }
@@ -100,6 +150,11 @@ public static class ConvGemm
         int coutG = g.OutPerGroup, cinG = g.InPerGroup, k = g.ColRows, l = g.OutPlane;
         gw.Slice(0, g.OutChannels * k).Clear();
         if (l == 0 || k == 0 || coutG == 0) return;
+        if (ConvDepthwise.Applies(g))
+        {
+            ConvDepthwise.BackwardWeight(g, gy, x, gw);
+            return;
+        }
         for (int n = 0; n < g.Batch; n++)
         for (int grp = 0; grp < g.Groups; grp++)
         {
@@ -112,15 +167,20 @@ public static class ConvGemm
             }
             else if (g.IsPatch)
             {
-                var p = workspace.Slice(0, l * k);
+                var p = PatchBuffer(g, workspace);
                 ConvPatches.Gather(g, xG, cinG, p);
                 Gemm.Sgemm(false, false, coutG, k, l, 1f, gyG, l, p, k, 1f, gwG, k);
             }
             else
             {
-                var col = workspace.Slice(0, k * l);
-                ConvColumns.Lower(g, xG, cinG, col);
-                Gemm.Sgemm(false, true, coutG, k, l, 1f, gyG, l, col, l, 1f, gwG, k);
+                int chunk = Chunk(g, workspace);
+                for (int p0 = 0; p0 < l; p0 += chunk)
+                {
+                    int len = Math.Min(chunk, l - p0);
+                    var col = workspace.Slice(0, k * len);
+                    ConvColumns.Lower(g, xG, cinG, col, p0, p0 + len);
+                    Gemm.Sgemm(false, true, coutG, k, len, 1f, gyG[p0..], l, col, len, 1f, gwG, k);
+                }
             }
         }
     }

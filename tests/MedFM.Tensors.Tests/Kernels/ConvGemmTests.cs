@@ -47,17 +47,39 @@ public class ConvGemmTests
     public void DepthwiseMatches()
     {
         var g = Geometry(1, 6, 12, 6, new Int3(1, 9, 10), new Int3(1, 3, 3), 2, new Int3(0, 1, 1), 1);
+        Assert.True(ConvDepthwise.Applies(g));
         CheckAll(g);
+        // Large enough to split planes across threads, stride 1 (the vector path), and a 3-D one.
+        CheckAll(Geometry(2, 16, 16, 16, new Int3(1, 20, 21), new Int3(1, 5, 5), 1, new Int3(0, 2, 2), 1));
+        CheckAll(Geometry(1, 4, 8, 4, new Int3(5, 6, 7), new Int3(3, 3, 3), 1, 1, (1, 2, 1)));
     }
 
-    private static void CheckAll(ConvGeometry g)
+    [Fact]
+    public void ColumnsLargeEnoughToBeSplitAcrossThreadsMatch()
+    {
+        // 16 channels · 9 taps · 576 positions: above the size where lowering and raising use the thread team.
+        CheckAll(Geometry(1, 16, 8, 1, new Int3(1, 24, 24), new Int3(1, 3, 3), 1, new Int3(0, 1, 1), 1));
+        CheckAll(Geometry(1, 16, 8, 2, new Int3(4, 12, 12), new Int3(3, 3, 3), (1, 1, 2), 1, (2, 1, 1)));
+    }
+
+    [Fact]
+    public void NarrowWorkspaceRunsTheColumnsInChunks()
+    {
+        var g = Geometry(2, 4, 6, 2, new Int3(1, 11, 9), new Int3(1, 3, 2), (1, 2, 1), new Int3(0, 1, 2), new Int3(1, 2, 1));
+        Assert.False(g.IsPatch || g.IsPointwise);
+        foreach (int columns in new[] { 1, 7, g.OutPlane - 1 }) CheckAll(g, g.ColRows * columns);
+        Assert.Throws<ArgumentException>(() => ConvGemm.Forward(g, new float[g.Batch * g.InChannels * g.InPlane],
+            new float[g.OutChannels * g.ColRows], default, new float[g.Batch * g.OutChannels * g.OutPlane], new float[g.ColRows - 1]));
+    }
+
+    private static void CheckAll(ConvGeometry g, long workspace = -1)
     {
         var rng = new System.Random(12345);
         var x = Fill(rng, g.Batch * g.InChannels * g.InPlane);
         var w = Fill(rng, g.OutChannels * g.ColRows);
         var b = Fill(rng, g.OutChannels);
         var gy = Fill(rng, g.Batch * g.OutChannels * g.OutPlane);
-        var ws = new float[ConvGemm.WorkspaceLength(g)];
+        var ws = new float[workspace >= 0 ? workspace : ConvGemm.WorkspaceLength(g)];
 
         var yRef = new float[gy.Length];
         var y = Fill(rng, gy.Length); // garbage: the kernel must overwrite it

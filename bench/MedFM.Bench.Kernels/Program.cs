@@ -7,6 +7,7 @@ using MedFM.Bench.Kernels;
 IBenchCommand[] commands =
 {
     new GemmBench(),
+    new ConvBench(),
 };
 
 if (args.Length == 0 || args[0] is "list" or "-h" or "--help")

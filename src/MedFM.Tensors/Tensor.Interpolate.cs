@@ -109,6 +109,9 @@ public sealed partial class Tensor
     private static (int[] Size, double[]? Scales) InterpolateOutputSize(string op, Tensor x, int dims, int[]? size, double[]? scaleFactor,
         string mode, bool? recompute)
     {
+        for (int a = 0; a < dims; a++)
+            if (x.shape[2 + a] <= 0)
+                throw new TensorShapeException(op, $"input sizes must be positive, got {ShapeUtil.Format(x.shape)}");
         if ((size is null) == (scaleFactor is null))
             throw new TensorException(op, "give exactly one of size and scale_factor");
         if (size is not null)

@@ -253,11 +253,12 @@ def main():
     padding()
     os.makedirs(OUT, exist_ok=True)
     write_safetensors(os.path.join(OUT, "spatial.safetensors"), TENSORS)
-    meta = {"generator": "tools/tensors/make_spatial_fixtures.py", "torch": torch.__version__, "cases": CASES}
+    head = {"generator": "tools/tensors/make_spatial_fixtures.py", "torch": torch.__version__}
     tmp = os.path.join(OUT, "spatial.json.tmp")
-    with open(tmp, "w") as f:
-        json.dump(meta, f, indent=1)
-        f.write("\n")
+    with open(tmp, "w") as f:  # one case per line: compact, and diffs stay readable
+        f.write(json.dumps(head)[:-1] + ', "cases": [\n')
+        f.write(",\n".join(json.dumps(c, separators=(",", ":")) for c in CASES))
+        f.write("\n]}\n")
     os.replace(tmp, os.path.join(OUT, "spatial.json"))
     total = sum(a.size for a in TENSORS.values()) * 4
     print(f"{len(CASES)} cases, {len(TENSORS)} tensors, {total / 1024:.0f} KiB")

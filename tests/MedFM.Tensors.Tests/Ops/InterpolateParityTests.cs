@@ -62,6 +62,7 @@ public class InterpolateParityTests
         Assert.Throws<TensorShapeException>(() => Tensor.Interpolate(x, new[] { 8, 8 }, mode: "trilinear"));
         Assert.Throws<TensorShapeException>(() => Tensor.Interpolate(x, new[] { 8, 8, 8 }));
         Assert.Throws<TensorShapeException>(() => Tensor.Interpolate(x, scaleFactor: new[] { 0.1 }));
+        Assert.Throws<TensorShapeException>(() => Tensor.Interpolate(Tensor.Zeros(1, 1, 0, 4), new[] { 8, 8 }, mode: "bilinear"));
         Assert.Throws<TensorShapeException>(() => x.PadMode(new[] { 4, 0 }, "reflect"));
         Assert.Throws<TensorException>(() => x.PadMode(new[] { 1, 1 }, "mirror"));
     }

@@ -12,6 +12,8 @@ namespace MedFM.Tensors.Kernels;
 /// </summary>
 internal static unsafe class GemmKernelAvx2
 {
+    private const int MR = GemmBlocking.MR, NR = GemmBlocking.NR;
+
     public static bool IsSupported => Avx2.IsSupported && Fma.IsSupported;
 
     /// <summary>C[0..6, 0..16] = alpha · Σ_p a[p] ⊗ b[p] + beta · C (beta = 0: C is not read).</summary>
@@ -20,31 +22,16 @@ internal static unsafe class GemmKernelAvx2
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (int p = 0; p < kc; p++)
+        PrefetchTile(c, ldc);
+        int p = 0;
+        for (; p + 2 <= kc; p += 2)
         {
-            var b0 = Avx.LoadVector256(b);
-            var b1 = Avx.LoadVector256(b + 8);
-            var av = Avx.BroadcastScalarToVector256(a);
-            c00 = Fma.MultiplyAdd(av, b0, c00);
-            c01 = Fma.MultiplyAdd(av, b1, c01);
-            av = Avx.BroadcastScalarToVector256(a + 1);
-            c10 = Fma.MultiplyAdd(av, b0, c10);
-            c11 = Fma.MultiplyAdd(av, b1, c11);
-            av = Avx.BroadcastScalarToVector256(a + 2);
-            c20 = Fma.MultiplyAdd(av, b0, c20);
-            c21 = Fma.MultiplyAdd(av, b1, c21);
-            av = Avx.BroadcastScalarToVector256(a + 3);
-            c30 = Fma.MultiplyAdd(av, b0, c30);
-            c31 = Fma.MultiplyAdd(av, b1, c31);
-            av = Avx.BroadcastScalarToVector256(a + 4);
-            c40 = Fma.MultiplyAdd(av, b0, c40);
-            c41 = Fma.MultiplyAdd(av, b1, c41);
-            av = Avx.BroadcastScalarToVector256(a + 5);
-            c50 = Fma.MultiplyAdd(av, b0, c50);
-            c51 = Fma.MultiplyAdd(av, b1, c51);
-            a += GemmBlocking.MR;
-            b += GemmBlocking.NR;
+            Step(a, b, ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, ref c40, ref c41, ref c50, ref c51);
+            Step(a + MR, b + NR, ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, ref c40, ref c41, ref c50, ref c51);
+            a += 2 * MR;
+            b += 2 * NR;
         }
+        if (p < kc) Step(a, b, ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, ref c40, ref c41, ref c50, ref c51);
         var va = Vector256.Create(alpha);
         if (beta == 0)
         {
@@ -63,6 +50,46 @@ internal static unsafe class GemmKernelAvx2
         UpdateRow(c + 3 * ldc, va, vb, c30, c31);
         UpdateRow(c + 4 * ldc, va, vb, c40, c41);
         UpdateRow(c + 5 * ldc, va, vb, c50, c51);
+    }
+
+    /// <summary>One k step: two B vectors, six A broadcasts, twelve FMAs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Step(float* a, float* b,
+        ref Vector256<float> c00, ref Vector256<float> c01, ref Vector256<float> c10, ref Vector256<float> c11,
+        ref Vector256<float> c20, ref Vector256<float> c21, ref Vector256<float> c30, ref Vector256<float> c31,
+        ref Vector256<float> c40, ref Vector256<float> c41, ref Vector256<float> c50, ref Vector256<float> c51)
+    {
+        var b0 = Avx.LoadVector256(b);
+        var b1 = Avx.LoadVector256(b + 8);
+        var av = Avx.BroadcastScalarToVector256(a);
+        c00 = Fma.MultiplyAdd(av, b0, c00);
+        c01 = Fma.MultiplyAdd(av, b1, c01);
+        av = Avx.BroadcastScalarToVector256(a + 1);
+        c10 = Fma.MultiplyAdd(av, b0, c10);
+        c11 = Fma.MultiplyAdd(av, b1, c11);
+        av = Avx.BroadcastScalarToVector256(a + 2);
+        c20 = Fma.MultiplyAdd(av, b0, c20);
+        c21 = Fma.MultiplyAdd(av, b1, c21);
+        av = Avx.BroadcastScalarToVector256(a + 3);
+        c30 = Fma.MultiplyAdd(av, b0, c30);
+        c31 = Fma.MultiplyAdd(av, b1, c31);
+        av = Avx.BroadcastScalarToVector256(a + 4);
+        c40 = Fma.MultiplyAdd(av, b0, c40);
+        c41 = Fma.MultiplyAdd(av, b1, c41);
+        av = Avx.BroadcastScalarToVector256(a + 5);
+        c50 = Fma.MultiplyAdd(av, b0, c50);
+        c51 = Fma.MultiplyAdd(av, b1, c51);
+    }
+
+    /// <summary>Starts loading the tile's C rows (first and last float of each) while the k loop runs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchTile(float* c, int ldc)
+    {
+        for (int r = 0; r < MR; r++, c += ldc)
+        {
+            Sse.Prefetch0(c);
+            Sse.Prefetch0(c + NR - 1);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -17,7 +17,7 @@ public sealed class AdaptiveAvgPool2d : Module<Tensor, Tensor>
 
     public int[] OutputSize { get; }
 
-    public override Tensor Forward(Tensor input) => Functional.AdaptiveAvgPool2d(input, OutputSize);
+    public override Tensor Forward(Tensor input) => Tensor.AdaptiveAvgPool2d(input, Functional.ToInt2(OutputSize));
 
     protected override string ExtraRepr() => $"output_size={PyRepr.IntOrTuple(OutputSize, givenAsInt)}";
 }

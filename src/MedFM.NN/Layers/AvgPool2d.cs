@@ -36,7 +36,7 @@ public sealed class AvgPool2d : Module<Tensor, Tensor>
     public int? DivisorOverride { get; }
 
     public override Tensor Forward(Tensor input) =>
-        Functional.AvgPool2d(input, KernelSize, Stride, Padding, CeilMode, CountIncludePad, DivisorOverride);
+        Tensor.AvgPool2d(input, Functional.ToInt2(KernelSize), Functional.ToInt2(Stride), Functional.ToInt2(Padding), CeilMode, CountIncludePad, DivisorOverride);
 
     protected override string ExtraRepr() =>
         $"kernel_size={PyRepr.IntOrTuple(KernelSize, givenAsInt)}, stride={PyRepr.IntOrTuple(Stride, givenAsInt)}, padding={PyRepr.IntOrTuple(Padding, givenAsInt)}";

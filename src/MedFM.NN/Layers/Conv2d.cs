@@ -53,7 +53,7 @@ public sealed class Conv2d : Module<Tensor, Tensor>
     public Tensor? Bias { get; }
 
     public override Tensor Forward(Tensor input) =>
-        Functional.Conv2d(input, Weight, Bias, Stride, Padding, Dilation, Groups);
+        Tensor.Conv2d(input, Weight, Bias, Functional.ToInt2(Stride), Functional.ToInt2(Padding), Functional.ToInt2(Dilation), Groups);
 
     protected override string ExtraRepr() =>
         ConvSpec.Repr(InChannels, OutChannels, KernelSize, Stride, Padding, Dilation, null, Groups, Bias is not null);

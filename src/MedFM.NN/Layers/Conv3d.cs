@@ -51,7 +51,7 @@ public sealed class Conv3d : Module<Tensor, Tensor>
     public Tensor? Bias { get; }
 
     public override Tensor Forward(Tensor input) =>
-        Functional.Conv3d(input, Weight, Bias, Stride, Padding, Dilation, Groups);
+        Tensor.Conv3d(input, Weight, Bias, Functional.ToInt3(Stride), Functional.ToInt3(Padding), Functional.ToInt3(Dilation), Groups);
 
     protected override string ExtraRepr() =>
         ConvSpec.Repr(InChannels, OutChannels, KernelSize, Stride, Padding, Dilation, null, Groups, Bias is not null);

@@ -55,7 +55,8 @@ public sealed class ConvTranspose2d : Module<Tensor, Tensor>
     public Tensor? Bias { get; }
 
     public override Tensor Forward(Tensor input) =>
-        Functional.ConvTranspose2d(input, Weight, Bias, Stride, Padding, OutputPadding, Groups, Dilation);
+        Tensor.ConvTranspose2d(input, Weight, Bias, Functional.ToInt2(Stride), Functional.ToInt2(Padding), Functional.ToInt2(OutputPadding),
+            Functional.ToInt2(Dilation), Groups);
 
     protected override string ExtraRepr() =>
         ConvSpec.Repr(InChannels, OutChannels, KernelSize, Stride, Padding, Dilation, OutputPadding, Groups, Bias is not null);

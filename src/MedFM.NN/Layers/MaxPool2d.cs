@@ -32,7 +32,7 @@ public sealed class MaxPool2d : Module<Tensor, Tensor>
 
     public bool CeilMode { get; }
 
-    public override Tensor Forward(Tensor input) => Functional.MaxPool2d(input, KernelSize, Stride, Padding, Dilation, CeilMode);
+    public override Tensor Forward(Tensor input) => Tensor.MaxPool2d(input, Functional.ToInt2(KernelSize), Functional.ToInt2(Stride), Functional.ToInt2(Padding), Functional.ToInt2(Dilation), CeilMode);
 
     protected override string ExtraRepr() =>
         $"kernel_size={PyRepr.IntOrTuple(KernelSize, givenAsInt)}, stride={PyRepr.IntOrTuple(Stride, givenAsInt)}, " +

@@ -96,6 +96,7 @@ def convolutions():
     c("conv_transpose2d", "stride3_gaps", (1, 2, 3, 3), (2, 2, 2, 2), False, 230, stride=3, padding=0, output_padding=0, dilation=1, groups=1)
     c("conv_transpose2d", "rect_stride_pad", (1, 3, 4, 3), (3, 2, 3, 4), True, 240, stride=(1, 2), padding=(0, 1), output_padding=(0, 1), dilation=1, groups=1)
     c("conv_transpose2d", "pointwise", (1, 4, 3, 5), (4, 2, 1, 1), True, 245, stride=1, padding=0, output_padding=0, dilation=1, groups=1)
+    c("conv_transpose2d", "stride1_dilation2_outpad1", (1, 2, 4, 5), (2, 3, 3, 2), True, 247, stride=1, padding=1, output_padding=1, dilation=2, groups=1)
     c("conv_transpose3d", "k2s2", (1, 3, 2, 3, 4), (3, 2, 2, 2, 2), True, 250, stride=2, padding=0, output_padding=0, dilation=1, groups=1)
     c("conv_transpose3d", "k3s2p1_outpad", (1, 2, 3, 2, 3), (2, 2, 3, 3, 3), True, 260, stride=2, padding=1, output_padding=(1, 0, 1), dilation=1, groups=1)
 

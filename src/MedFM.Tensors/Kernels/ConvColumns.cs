@@ -5,8 +5,10 @@ namespace MedFM.Tensors.Kernels;
 /// <summary>
 /// The column matrix of one group, for a range [p0, p1) of output positions: col [C·KD·KH·KW, p1 − p0] with
 /// col[(c, k), p − p0] = x[c, p·s − pad + k·d] (0 outside the input), and its adjoint that adds the columns back
-/// into the image. Column ranges keep the buffer small (the GEMM runs chunk by chunk); rows are split across the
-/// thread team (lowering by row, raising by channel, so no two threads write the same element).
+/// into the image. The whole matrix goes to the shared <see cref="Im2Col"/> / <see cref="Col2Im"/>; column ranges,
+/// which those do not offer, are lowered here, so a large (3-D) convolution runs chunk by chunk through a small
+/// buffer. Rows are split across the thread team (lowering by row, raising by channel, so no two threads write the
+/// same element).
 /// </summary>
 internal static unsafe class ConvColumns
 {
@@ -16,6 +18,11 @@ internal static unsafe class ConvColumns
     /// <summary>im2col of output positions [p0, p1) for one group's channels (overwrites col).</summary>
     public static void Lower(ConvGeometry g, ReadOnlySpan<float> x, int channels, Span<float> col, int p0, int p1)
     {
+        if (Whole(g, channels, p0, p1, out var window))
+        {
+            Im2Col.Run(window, x, col);
+            return;
+        }
         fixed (float* px = x, pc = col)
         {
             var job = new Job(g, px, pc, channels, p0, p1, raise: false);
@@ -26,11 +33,29 @@ internal static unsafe class ConvColumns
     /// <summary>col2im of output positions [p0, p1): adds every column entry into x (which holds earlier sums or zeros).</summary>
     public static void Raise(ConvGeometry g, ReadOnlySpan<float> col, int channels, Span<float> x, int p0, int p1)
     {
+        if (Whole(g, channels, p0, p1, out var window))
+        {
+            Col2Im.Run(window, col, x, accumulate: true);
+            return;
+        }
         fixed (float* px = x, pc = col)
         {
             var job = new Job(g, px, pc, channels, p0, p1, raise: true);
             Run(ref job, channels * g.Kernel.Volume * (p1 - p0));
         }
+    }
+
+    /// <summary>
+    /// Whether [p0, p1) is the whole column matrix and the shared window agrees on the output size (a transposed
+    /// convolution's output_padding can make the inverse convolution's natural output one larger than its input).
+    /// </summary>
+    private static bool Whole(ConvGeometry g, int channels, int p0, int p1, out ConvWindow window)
+    {
+        window = default;
+        if (p0 != 0 || p1 != g.OutPlane) return false;
+        var (i, k, s, pad, d) = (g.Input, g.Kernel, g.Stride, g.Padding, g.Dilation);
+        window = ConvWindow.Of3D(channels, (i.D, i.H, i.W), (k.D, k.H, k.W), (s.D, s.H, s.W), (pad.D, pad.H, pad.W), (d.D, d.H, d.W));
+        return window.OutD == g.Output.D && window.OutH == g.Output.H && window.OutW == g.Output.W;
     }
 
     private static void Run(ref Job job, long work)

@@ -23,6 +23,7 @@ internal static unsafe class GemmPack
         {
             int mr = Math.Min(MR, mc - ir);
             if (transA) PanelATransposed(a + (long)p0 * lda + i0 + ir, lda, mr, kc, dst);
+            else if (mr == MR && GemmKernels.UseAvx2) PanelAAvx(a + (long)(i0 + ir) * lda + p0, lda, kc, dst);
             else PanelA(a + (long)(i0 + ir) * lda + p0, lda, mr, kc, dst);
         }
     }
@@ -62,6 +63,56 @@ internal static unsafe class GemmPack
             for (int r = 0; r < mr; r++) d[r] = src[(long)r * lda + p];
             for (int r = mr; r < MR; r++) d[r] = 0;
         }
+    }
+
+    /// <summary>Full row-major A panel with AVX: 6 rows × 8 k at a time, transposed as an 8×8 block with two zero rows.</summary>
+    private static void PanelAAvx(float* src, int lda, int kc, float* d)
+    {
+        int p = 0;
+        for (; p + 8 <= kc; p += 8, d += 8 * MR)
+        {
+            var r0 = Avx.LoadVector256(src + p);
+            var r1 = Avx.LoadVector256(src + lda + p);
+            var r2 = Avx.LoadVector256(src + 2L * lda + p);
+            var r3 = Avx.LoadVector256(src + 3L * lda + p);
+            var r4 = Avx.LoadVector256(src + 4L * lda + p);
+            var r5 = Avx.LoadVector256(src + 5L * lda + p);
+            var z = Vector256<float>.Zero;
+            var t0 = Avx.UnpackLow(r0, r1);
+            var t1 = Avx.UnpackHigh(r0, r1);
+            var t2 = Avx.UnpackLow(r2, r3);
+            var t3 = Avx.UnpackHigh(r2, r3);
+            var t4 = Avx.UnpackLow(r4, r5);
+            var t5 = Avx.UnpackHigh(r4, r5);
+            var u0 = Avx.Shuffle(t0, t2, 0x44);
+            var u1 = Avx.Shuffle(t0, t2, 0xEE);
+            var u2 = Avx.Shuffle(t1, t3, 0x44);
+            var u3 = Avx.Shuffle(t1, t3, 0xEE);
+            var u4 = Avx.Shuffle(t4, z, 0x44);
+            var u5 = Avx.Shuffle(t4, z, 0xEE);
+            var u6 = Avx.Shuffle(t5, z, 0x44);
+            var u7 = Avx.Shuffle(t5, z, 0xEE);
+            Store6(d, Avx.Permute2x128(u0, u4, 0x20));
+            Store6(d + MR, Avx.Permute2x128(u1, u5, 0x20));
+            Store6(d + 2 * MR, Avx.Permute2x128(u2, u6, 0x20));
+            Store6(d + 3 * MR, Avx.Permute2x128(u3, u7, 0x20));
+            Store6(d + 4 * MR, Avx.Permute2x128(u0, u4, 0x31));
+            Store6(d + 5 * MR, Avx.Permute2x128(u1, u5, 0x31));
+            Store6(d + 6 * MR, Avx.Permute2x128(u2, u6, 0x31));
+            Store6(d + 7 * MR, Avx.Permute2x128(u3, u7, 0x31));
+        }
+        for (; p < kc; p++, d += MR)
+        {
+            for (int r = 0; r < MR; r++) d[r] = src[(long)r * lda + p];
+        }
+    }
+
+    /// <summary>Writes the first six floats of v.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store6(float* d, Vector256<float> v)
+    {
+        Sse.Store(d, v.GetLower());
+        Sse2.StoreLow((double*)(d + 4), v.GetUpper().AsDouble());
     }
 
     /// <summary>A stored transposed ([k, m]): the MR floats of one k are contiguous at src + p·lda.</summary>

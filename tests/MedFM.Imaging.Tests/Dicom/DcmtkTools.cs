@@ -47,16 +47,6 @@ internal static class DcmtkTools
 
     public static Result Run(string tool, params string[] args) => Run(tool, (IEnumerable<string>)args);
 
-    /// <summary>Writes a dcmdump-format text (Latin-1) and converts it with dump2dcm; returns the output path.</summary>
-    public static string Dump2Dcm(string dump, string output, params string[] options)
-    {
-        var dir = Path.GetDirectoryName(Path.GetFullPath(output))!;
-        var dumpPath = output + ".dump";
-        File.WriteAllText(dumpPath, dump, Encoding.Latin1);
-        Run("dump2dcm", [.. options, dumpPath, output], dir);
-        return output;
-    }
-
     /// <summary>Converts a file with a dcmtk converter (dcmconv, dcmcjpeg, dcmcjpls, dcmcrle, dcmdjpeg, ...).</summary>
     public static string Convert(string tool, string input, string output, params string[] options)
     {

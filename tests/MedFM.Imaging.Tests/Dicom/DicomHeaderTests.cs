@@ -109,10 +109,10 @@ public sealed class DicomHeaderTests : IDisposable
         var dump = d.Text("0010,0010", "PN", "__NAME__");
         var path = _dir.File("utf8.dcm");
         var text = dump.Build().Replace("__NAME__", "Дмитрий^Ünal");
-        File.WriteAllBytes(_dir.File("px.raw"), [7]);
+        File.WriteAllBytes(_dir.File("px.raw"), [7, 0]);
         // dump2dcm reads its input as bytes: write the UTF-8 bytes of the name into the dump.
-        File.WriteAllBytes(path + ".dump", System.Text.Encoding.UTF8.GetBytes(text + "(7fe0,0010) OB =px.raw\n"));
-        DcmtkTools.Run("dump2dcm", [path + ".dump", path], _dir.Path);
+        File.WriteAllBytes(_dir.File("utf8.dump"), System.Text.Encoding.UTF8.GetBytes(text + "(7fe0,0010) OB =px.raw\n"));
+        DcmtkTools.Run("dump2dcm", ["utf8.dump", path], _dir.Path);
         Assert.Equal("Дмитрий^Ünal", DicomFileReader.Read(path).Dataset.GetString(DicomTags.PatientName));
 
         var cs = DicomCharacterSet.FromTerms("\\ISO 2022 IR 100");

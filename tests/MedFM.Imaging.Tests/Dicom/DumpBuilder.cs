@@ -72,13 +72,16 @@ internal sealed class DumpBuilder
         return string.Join('\n', _entries.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => e.Text)) + "\n";
     }
 
-    /// <summary>Writes the dump and the raw pixels into <paramref name="dir"/> and runs dump2dcm.</summary>
+    /// <summary>Runs dump2dcm on this dump with <paramref name="pixels"/> as pixel data; the dump and raw files live in a scratch folder.</summary>
     public string Write(string dir, string name, byte[] pixels, bool words, params string[] dump2dcmOptions)
     {
-        var raw = name + ".raw";
-        File.WriteAllBytes(Path.Combine(dir, raw), pixels);
-        PixelData(raw, words);
-        return DcmtkTools.Dump2Dcm(Build(), Path.Combine(dir, name), dump2dcmOptions);
+        using var work = new TempDir("medfm-dump");
+        File.WriteAllBytes(work.File("pixels.raw"), pixels);
+        PixelData("pixels.raw", words);
+        var output = Path.GetFullPath(Path.Combine(dir, name));
+        File.WriteAllText(work.File("in.dump"), Build(), System.Text.Encoding.Latin1);
+        DcmtkTools.Run("dump2dcm", [.. dump2dcmOptions, "in.dump", output], work.Path);
+        return output;
     }
 }
 

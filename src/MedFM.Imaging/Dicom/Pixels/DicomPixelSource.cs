@@ -86,9 +86,10 @@ internal sealed class DicomPixelSource
 
     private ReadOnlySpan<byte> Swapped(ReadOnlySpan<byte> raw, ref byte[]? scratch)
     {
-        int size = Info.BitsAllocated / 8;
         if (!_pixelData.BigEndian) return raw;
-        if (size == 1 && _pixelData.VR == DicomVR.OW) size = 2; // 8-bit samples in big-endian 16-bit words
+        // Big endian swaps by the element's VR: OW is a stream of 16-bit words whatever the bits allocated (as dcmtk
+        // writes 32-bit samples), OB is bytes, OL/OF/OD swap their own unit.
+        int size = _pixelData.VR switch { DicomVR.OB => 1, DicomVR.OW => 2, _ => DicomVRs.SwapSize(_pixelData.VR) };
         if (size == 1) return raw;
         EnsureScratch(ref scratch, raw.Length);
         raw.CopyTo(scratch);

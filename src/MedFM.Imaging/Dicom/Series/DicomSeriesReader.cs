@@ -1,0 +1,133 @@
+using System.Runtime.InteropServices;
+
+namespace MedFM.Imaging.Dicom;
+
+/// <summary>
+/// Series → volume. <see cref="Scan(string, DicomSeriesOptions?)"/> reads headers only and groups images into
+/// series; <see cref="Load(DicomSeries, DicomSeriesOptions?)"/> orders the slices by position (see
+/// <see cref="SliceStack"/>), decodes them (in parallel) and assembles the volume in LPS.
+/// </summary>
+public static class DicomSeriesReader
+{
+    /// <summary>The series found in a folder (recursively by default) or a single file, with the warnings of the scan.</summary>
+    public static (IReadOnlyList<DicomSeries> Series, IReadOnlyList<DicomWarning> Warnings) Scan(string pathOrFolder, DicomSeriesOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(pathOrFolder);
+        var o = options ?? DicomSeriesOptions.Default;
+        return Scan(DicomSeriesScanner.Files(pathOrFolder, o.Recursive));
+    }
+
+    /// <summary>The series found in a list of files.</summary>
+    public static (IReadOnlyList<DicomSeries> Series, IReadOnlyList<DicomWarning> Warnings) Scan(IEnumerable<string> files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var (series, warnings) = DicomSeriesScanner.Scan(files);
+        return (series, warnings);
+    }
+
+    /// <summary>
+    /// Scans and loads one series: the one with <paramref name="seriesInstanceUid"/>, or else the largest. Throws
+    /// <see cref="DicomSeriesException"/> when there is none.
+    /// </summary>
+    public static DicomSeriesVolume Load(string pathOrFolder, string? seriesInstanceUid = null, DicomSeriesOptions? options = null)
+    {
+        var o = options ?? DicomSeriesOptions.Default;
+        var (all, warnings) = Scan(pathOrFolder, o);
+        var candidates = seriesInstanceUid is null ? all : all.Where(s => s.SeriesInstanceUid == seriesInstanceUid).ToList();
+        var chosen = candidates.OrderBy(s => s.Part).ThenByDescending(s => s.Slices.Count).FirstOrDefault()
+            ?? throw new DicomSeriesException(seriesInstanceUid is null
+                ? $"no DICOM image series in '{pathOrFolder}'" + (warnings.Count > 0 ? $" ({warnings.Count} file(s) skipped: {warnings[0]})" : "")
+                : $"series {seriesInstanceUid} not found in '{pathOrFolder}'");
+        if (o.Strict && warnings.FirstOrDefault(w => w.Kind == DicomWarningKind.MixedSeries) is { } mixed)
+            throw new DicomSeriesException(mixed.ToString());
+        return Load(chosen, o, warnings);
+    }
+
+    /// <summary>Loads a scanned series into a volume.</summary>
+    public static DicomSeriesVolume Load(DicomSeries series, DicomSeriesOptions? options = null) => Load(series, options ?? DicomSeriesOptions.Default, []);
+
+    private static DicomSeriesVolume Load(DicomSeries series, DicomSeriesOptions o, IReadOnlyList<DicomWarning> scanWarnings)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        var stack = SliceStack.Build(series.Slices, o);
+        var warnings = new List<DicomWarning>(scanWarnings);
+        warnings.AddRange(stack.Warnings);
+        var slices = stack.Ordered;
+        var byFile = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (int k = 0; k < slices.Count; k++)
+        {
+            if (!byFile.TryGetValue(slices[k].FilePath, out var ks)) byFile[slices[k].FilePath] = ks = [];
+            ks.Add(k);
+        }
+        var files = byFile.ToArray();
+        var decoded = new DecodedSlices?[files.Length];
+        int rows = series.Rows, cols = series.Columns;
+        Array? output = null;
+        VoxelType outType = default;
+        int components = 0;
+        var gate = new object();
+        void DecodeFile(int fi)
+        {
+            var (path, ks) = files[fi];
+            var file = DicomFileReader.Read(path);
+            var info = DicomPixelInfo.From(file.Dataset, path);
+            if (info.Rows != rows || info.Columns != cols)
+                throw new DicomSeriesException($"{path}: {info.Columns}×{info.Rows} differs from the series' {cols}×{rows} (the header changed since the scan)");
+            var source = new DicomPixelSource(file, info);
+            var (stored, type, comps, _) = DicomImageReader.DecodeStored(source, o.Read);
+            var d = new DecodedSlices(stored, type, comps, ks, DicomFramePlane.Of(file.Dataset, info.NumberOfFrames, path));
+            if (output is null)
+                lock (gate)
+                    if (output is null)
+                    {
+                        (outType, components) = OutputType(series, slices, d, o.Read);
+                        output = VoxelTypes.AllocateUninitialized(outType, (long)rows * cols * components * slices.Count);
+                    }
+            Place(d, slices, output, outType, components, rows * cols, path, o.Read.ApplyModalityLut);
+        }
+        // The first file fixes the output type; the rest may then run in parallel.
+        if (files.Length > 0) DecodeFile(0);
+        if (o.Parallel && files.Length > 2)
+            System.Threading.Tasks.Parallel.For(1, files.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, DecodeFile);
+        else
+            for (int fi = 1; fi < files.Length; fi++) DecodeFile(fi);
+        bool rescaled = outType == VoxelType.Float32 && o.Read.ApplyModalityLut && slices.Any(s => s.Plane.Slope != 1 || s.Plane.Intercept != 0);
+        var shape = new VolumeShape(cols, rows, slices.Count, components);
+        var volume = new Volume(shape, output!, stack.Geometry);
+        return new DicomSeriesVolume(volume, series, slices, warnings, rescaled, DicomImage.WindowsOf(series.ReferenceHeader));
+    }
+
+    private sealed record DecodedSlices(Array Stored, VoxelType Type, int Components, List<int> Ks, DicomFramePlane[] Planes);
+
+    private static (VoxelType, int) OutputType(DicomSeries series, IReadOnlyList<DicomSlice> slices, DecodedSlices first, DicomReadOptions o)
+    {
+        if (first.Components != 1) return (first.Type, first.Components);
+        bool identity = slices.All(s => s.Plane.Slope == 1 && s.Plane.Intercept == 0);
+        return o.ForceFloat32 || (o.ApplyModalityLut && !identity) ? (VoxelType.Float32, 1) : (first.Type, 1);
+    }
+
+    private static void Place(DecodedSlices d, IReadOnlyList<DicomSlice> slices, Array output, VoxelType outType, int components, int pixels, string path, bool applyLut)
+    {
+        if (d.Components != components || (outType != VoxelType.Float32 && d.Type != outType))
+            throw new DicomSeriesException($"{path}: pixel layout ({d.Type}, {d.Components} component(s)) differs from the series' first file ({outType}, {components})");
+        int size = VoxelTypes.SizeOf(d.Type), per = pixels * components;
+        var src = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(d.Stored), d.Stored.Length * size);
+        foreach (int k in d.Ks)
+        {
+            int frame = slices[k].FrameIndex;
+            var frameBytes = src.Slice(frame * per * size, per * size);
+            if (outType == VoxelType.Float32 && components == 1)
+            {
+                var plane = d.Planes[frame];
+                var dst = ((float[])output).AsSpan(k * per, per);
+                if (d.Type == VoxelType.Float32) MemoryMarshal.Cast<byte, float>(frameBytes).CopyTo(dst);
+                else ModalityLut.Apply(frameBytes, d.Type, applyLut ? plane.Slope : 1, applyLut ? plane.Intercept : 0, dst);
+            }
+            else
+            {
+                var dst = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(output), output.Length * VoxelTypes.SizeOf(outType));
+                frameBytes.CopyTo(dst.Slice(k * per * size, per * size));
+            }
+        }
+    }
+}

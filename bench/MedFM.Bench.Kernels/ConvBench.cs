@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using MedFM.Tensors;
 using MedFM.Tensors.Kernels;
 using MedFM.Tensors.Memory;
@@ -53,7 +51,13 @@ public sealed class ConvBench : IBenchCommand
             $"{Environment.ProcessorCount} cores, {threads} thread(s); GEMM backend {Gemm.BackendName}");
         Dictionary<string, double>? peer = null;
         string peerName = "-";
-        if (!args.Has("--no-peer")) (peer, peerName) = RunPeer(cases, threads, repeats, args.Get("--python"));
+        if (!args.Has("--no-peer"))
+        {
+            (peer, peerName) = TorchPeer.Run(cases.Select(c => (object)new
+            {
+                name = c.Name, op = c.Op, x = c.X, w = c.W, stride = c.Stride, padding = c.Padding, groups = c.Groups, backward = c.Backward,
+            }), threads, repeats, args.Get("--python"));
+        }
         Console.WriteLine($"peer: {peerName}; median of {repeats} timed calls after 2 warm-ups");
 
         var table = new BenchTable("case", "MedFM ms", "GEMM-only ms", "op/GEMM", "GFLOP/s", "PyTorch ms", "PyTorch/MedFM");
@@ -135,40 +139,6 @@ public sealed class ConvBench : IBenchCommand
             return (c.W[0] / c.Groups, y.Size(2) * y.Size(3), c.W[1] * kvol, c.X[0] * c.Groups);
         // Transposed: columns [Cout/g · kvol, L_in] = Wᵀ [Cout/g · kvol, Cin/g] · x [Cin/g, L_in].
         return (c.W[1] * kvol, c.X[2] * c.X[3], c.W[0] / c.Groups, c.X[0] * c.Groups);
-    }
-
-    private static (Dictionary<string, double>, string) RunPeer(Case[] cases, int threads, int repeats, string? python)
-    {
-        string root = Root();
-        string script = Path.Combine(root, "bench", "tensors", "spatial_peer.py");
-        string launcher = python ?? Path.Combine(root, "bench", "peers", "torch-tuned.sh");
-        var json = JsonSerializer.Serialize(cases.Select(c => new
-        {
-            name = c.Name, op = c.Op, x = c.X, w = c.W, stride = c.Stride, padding = c.Padding, groups = c.Groups, backward = c.Backward,
-        }));
-        var psi = new ProcessStartInfo(launcher) { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(script);
-        psi.ArgumentList.Add(threads.ToString(CultureInfo.InvariantCulture));
-        psi.ArgumentList.Add(repeats.ToString(CultureInfo.InvariantCulture));
-        psi.ArgumentList.Add(json);
-        psi.Environment["OMP_NUM_THREADS"] = threads.ToString(CultureInfo.InvariantCulture);
-        using var p = Process.Start(psi) ?? throw new BenchUsageException($"cannot start {launcher}");
-        string stdout = p.StandardOutput.ReadToEnd(), stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new BenchUsageException($"{launcher} {script} failed ({p.ExitCode}): {stderr.Trim()}");
-        using var doc = JsonDocument.Parse(stdout);
-        var times = doc.RootElement.GetProperty("times").EnumerateObject().ToDictionary(e => e.Name, e => e.Value.GetDouble());
-        string name = $"PyTorch {doc.RootElement.GetProperty("torch").GetString()} ({(python is null ? "tuned: OpenMP OpenBLAS + jemalloc" : python)}), " +
-            $"{doc.RootElement.GetProperty("threads").GetInt32()} thread(s)";
-        return (times, name);
-    }
-
-    private static string Root()
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-            for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
-                if (File.Exists(Path.Combine(d.FullName, "MedFM.sln"))) return d.FullName;
-        throw new BenchUsageException("repository root (MedFM.sln) not found; run from inside the repository");
     }
 
     private static string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);

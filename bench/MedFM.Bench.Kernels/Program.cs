@@ -8,6 +8,7 @@ IBenchCommand[] commands =
 {
     new GemmBench(),
     new ConvBench(),
+    new InterpolateBench(),
 };
 
 if (args.Length == 0 || args[0] is "list" or "-h" or "--help")

@@ -87,7 +87,7 @@ public abstract class Optimizer
     protected virtual bool TracksStep => true;
 
     /// <summary>Runs body over [0, n) in contiguous chunks, on the thread team for large parameters.</summary>
-    protected static void ForChunks(int n, Action<int, int> body)
+    internal static void ForChunks(int n, Action<int, int> body)
     {
         if (n < ParallelThreshold) body(0, n);
         else ThreadTeam.Default.For(n, body, ParallelThreshold / 2);

@@ -56,6 +56,46 @@ def randomize(model, seed):
                 p.copy_(0.3 * torch.randn(p.shape, generator=g))
 
 
+def predictor_cases(model, io):
+    """The whole predictor on a real image (ITK's BrainProtonDensitySlice.png) with both presets."""
+    import numpy as np
+    import torch.nn.functional as F
+    from PIL import Image
+    from skimage import transform
+    from segment_anything import SamPredictor
+    data = os.environ.get("TESTDATA", os.path.join(os.path.dirname(__file__), "..", "..", ".testdata"))
+    grey = np.array(Image.open(os.path.join(data, "itk", "BrainProtonDensitySlice.png")))
+    rgb = np.repeat(grey[:, :, None], 3, axis=-1)
+    H, W, _ = rgb.shape
+    box = np.array([60.0, 50.0, 150.0, 170.0])
+    points, labels = np.array([[100.0, 110.0], [30.0, 20.0]]), np.array([1, 0])
+    predictor = SamPredictor(model)
+    predictor.set_image(rgb)
+    for name, kw in {"box": dict(box=box), "points": dict(point_coords=points, point_labels=labels),
+                     "box_points": dict(box=box, point_coords=points[:1], point_labels=labels[:1])}.items():
+        for multi in (False, True):
+            masks, iou, low = predictor.predict(multimask_output=multi, **kw)
+            tag = f"io.pred.sam.{name}.{'multi' if multi else 'single'}"
+            io[tag + ".masks"] = torch.from_numpy(masks.astype(np.uint8))
+            io[tag + ".iou"] = torch.from_numpy(iou.astype(np.float32))
+            io[tag + ".lowres"] = torch.from_numpy(low.astype(np.float32))
+    # MedSAM_Inference.py with this model's input size in place of 1024
+    s = model.image_encoder.img_size
+    img = transform.resize(rgb, (s, s), order=3, preserve_range=True, anti_aliasing=True).astype(np.uint8)
+    img = (img - img.min()) / np.clip(img.max() - img.min(), a_min=1e-8, a_max=None)
+    x = torch.tensor(img).float().permute(2, 0, 1).unsqueeze(0)
+    io["io.pred.medsam.input"] = x
+    emb = model.image_encoder(x)
+    box_s = torch.as_tensor(box[None, :] / np.array([W, H, W, H]) * s, dtype=torch.float)[:, None, :]
+    sparse, dense = model.prompt_encoder(points=None, boxes=box_s, masks=None)
+    low, iou = model.mask_decoder(image_embeddings=emb, image_pe=model.prompt_encoder.get_dense_pe(),
+                                  sparse_prompt_embeddings=sparse, dense_prompt_embeddings=dense, multimask_output=False)
+    prob = F.interpolate(torch.sigmoid(low), size=(H, W), mode="bilinear", align_corners=False)
+    io["io.pred.medsam.box.lowres"] = low[0]
+    io["io.pred.medsam.box.iou"] = iou[0]
+    io["io.pred.medsam.box.masks"] = (prob[0] > 0.5).to(torch.uint8)
+
+
 def main():
     torch.manual_seed(0)
     model = build(CFG).eval()
@@ -93,6 +133,7 @@ def main():
                                                  dense_prompt_embeddings=dense, multimask_output=multi)
                 tag = "multi" if multi else "single"
                 io[f"io.{name}.{tag}.logits"], io[f"io.{name}.{tag}.iou"] = logits, iou
+        predictor_cases(model, io)
     tensors = {f"w.{k}": v for k, v in model.state_dict().items()}
     tensors.update(io)
     os.makedirs(OUT, exist_ok=True)

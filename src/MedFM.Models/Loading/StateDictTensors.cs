@@ -1,0 +1,27 @@
+using MedFM.Models.Checkpoints;
+using MedFM.Tensors;
+
+namespace MedFM.Models.Loading;
+
+/// <summary>Turns checkpoint entries into engine tensors (float types → float32, integer types → int64, bool → bool).</summary>
+public static class StateDictTensors
+{
+    public static Tensor ToTensor(this CheckpointTensor t)
+    {
+        if (t.Rank > ShapeUtil.MaxRank)
+            throw new CheckpointFormatException(t.Name, null, null, $"rank {t.Rank} exceeds the engine's maximum of {ShapeUtil.MaxRank}");
+        if (t.DType.IsFloatingPoint()) return Tensor.Wrap(t.ToFloat32(), t.Shape);
+        if (t.DType == CheckpointDType.Bool) return Tensor.Wrap(t.ToFloat32(), t.Shape).To(DType.Bool);
+        return Tensor.FromLongs(t.ToInt64(), t.Shape);
+    }
+
+    /// <summary>All entries as tensors, by key (optionally only those whose key starts with a prefix, which is removed).</summary>
+    public static Dictionary<string, Tensor> ToTensors(this IReadOnlyDictionary<string, CheckpointTensor> state, string prefix = "")
+    {
+        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var (key, value) in state)
+            if (key.StartsWith(prefix, StringComparison.Ordinal))
+                result[key[prefix.Length..]] = value.ToTensor();
+        return result;
+    }
+}

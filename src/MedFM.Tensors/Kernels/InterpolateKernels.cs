@@ -13,30 +13,46 @@ public static class InterpolateKernels
     /// Last-axis pass for rows [rowStart, rowEnd): dst[r, o] = Σ_t w[o, t] · src[r, idx[o, t]], with src rows of
     /// taps.InSize and dst rows of taps.OutSize elements (spans start at row 0).
     /// </summary>
-    public static void ResampleRows(InterpolateTaps taps, ReadOnlySpan<float> src, Span<float> dst, int rowStart, int rowEnd)
+    public static unsafe void ResampleRows(InterpolateTaps taps, ReadOnlySpan<float> src, Span<float> dst, int rowStart, int rowEnd)
     {
         int inSize = taps.InSize, outSize = taps.OutSize, m = taps.MaxTaps;
-        int[] count = taps.Count, index = taps.Index;
-        float[] weight = taps.Weight;
-        bool gather = taps.IsGather;
-        for (int r = rowStart; r < rowEnd; r++)
+        if (rowEnd <= rowStart) return;
+        if ((long)rowEnd * inSize > src.Length || (long)rowEnd * outSize > dst.Length)
+            throw new ArgumentException($"interpolate: rows [{rowStart}, {rowEnd}) of {inSize} -> {outSize} do not fit the spans ({src.Length}, {dst.Length})");
+        bool gather = taps.IsGather, fixedTwo = m == 2 && AllCounts(taps, 2);
+        fixed (float* s0 = src, d0 = dst, w = taps.WeightArray)
+        fixed (int* idx = taps.IndexArray, count = taps.CountArray)
         {
-            var s = src.Slice(r * inSize, inSize);
-            var d = dst.Slice(r * outSize, outSize);
-            if (gather)
+            for (int r = rowStart; r < rowEnd; r++)
             {
-                for (int o = 0; o < outSize; o++) d[o] = s[index[o * m]];
-                continue;
-            }
-            for (int o = 0; o < outSize; o++)
-            {
-                int b = o * m, n = count[o];
-                if (n == 0) { d[o] = 0f; continue; }
-                float acc = s[index[b]] * weight[b];
-                for (int t = 1; t < n; t++) acc += s[index[b + t]] * weight[b + t];
-                d[o] = acc;
+                float* s = s0 + (long)r * inSize, d = d0 + (long)r * outSize;
+                if (gather)
+                {
+                    for (int o = 0; o < outSize; o++) d[o] = s[idx[o * m]];
+                }
+                else if (fixedTwo)
+                {
+                    for (int o = 0, b = 0; o < outSize; o++, b += 2) d[o] = s[idx[b]] * w[b] + s[idx[b + 1]] * w[b + 1];
+                }
+                else
+                {
+                    for (int o = 0; o < outSize; o++)
+                    {
+                        int b = o * m, n = count[o];
+                        float acc = n == 0 ? 0f : s[idx[b]] * w[b];
+                        for (int t = 1; t < n; t++) acc += s[idx[b + t]] * w[b + t];
+                        d[o] = acc;
+                    }
+                }
             }
         }
+    }
+
+    private static bool AllCounts(InterpolateTaps taps, int n)
+    {
+        foreach (int c in taps.Count)
+            if (c != n) return false;
+        return true;
     }
 
     /// <summary>

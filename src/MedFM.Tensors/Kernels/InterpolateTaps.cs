@@ -12,9 +12,9 @@ public sealed class InterpolateTaps
         InSize = inSize;
         OutSize = outSize;
         MaxTaps = maxTaps;
-        Count = new int[outSize];
-        Index = new int[outSize * maxTaps];
-        Weight = new float[outSize * maxTaps];
+        count = new int[outSize];
+        index = new int[outSize * maxTaps];
+        weight = new float[outSize * maxTaps];
     }
 
     public int InSize { get; }
@@ -23,11 +23,23 @@ public sealed class InterpolateTaps
 
     public int MaxTaps { get; }
 
-    public int[] Count { get; }
+    private readonly int[] count, index;
+    private readonly float[] weight;
 
-    public int[] Index { get; }
+    /// <summary>Taps used by each output (read-only: kernels trust every index to lie in [0, InSize)).</summary>
+    public ReadOnlySpan<int> Count => count;
 
-    public float[] Weight { get; }
+    /// <summary>Input index of tap t of output o at [o · MaxTaps + t].</summary>
+    public ReadOnlySpan<int> Index => index;
+
+    /// <summary>Weight of tap t of output o at [o · MaxTaps + t].</summary>
+    public ReadOnlySpan<float> Weight => weight;
+
+    internal int[] CountArray => count;
+
+    internal int[] IndexArray => index;
+
+    internal float[] WeightArray => weight;
 
     /// <summary>Each output copies the input at the same position (the pass can be skipped).</summary>
     public bool IsIdentity
@@ -56,11 +68,13 @@ public sealed class InterpolateTaps
     }
 
     /// <summary>Appends a tap (used while building tables).</summary>
-    internal void Add(int o, int index, float weight)
+    internal void Add(int o, int source, float w)
     {
-        int t = Count[o]++;
-        Index[o * MaxTaps + t] = index;
-        Weight[o * MaxTaps + t] = weight;
+        if ((uint)source >= (uint)InSize)
+            throw new ArgumentOutOfRangeException(nameof(source), source, $"tap index outside the input of {InSize}");
+        int t = count[o]++;
+        index[o * MaxTaps + t] = source;
+        weight[o * MaxTaps + t] = w;
     }
 
     /// <summary>The adjoint table (InSize and OutSize swapped): input i gathers every (o, w) that read it, in order of o.</summary>

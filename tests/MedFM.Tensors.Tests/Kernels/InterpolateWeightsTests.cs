@@ -69,7 +69,7 @@ public class InterpolateWeightsTests
     {
         var t = InterpolateWeights.Cubic(4, 8, alignCorners: false, null);
         // o = 0: src = 0.5·0.5 − 0.5 = −0.25, floor −1: taps −2..1 clamp to 0, 0, 0, 1.
-        Assert.Equal(new[] { 0, 0, 0, 1 }, t.Index.AsSpan(0, 4).ToArray());
+        Assert.Equal(new[] { 0, 0, 0, 1 }, t.Index.Slice(0, 4).ToArray());
     }
 
     [Fact]

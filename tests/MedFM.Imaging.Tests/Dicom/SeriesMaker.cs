@@ -53,7 +53,7 @@ internal sealed class SeriesMaker
     {
         var p = position ?? Position(k);
         var d = DumpBuilder.Image($"{SeriesUid}.{k + 1}", SeriesUid, study: StudyUid)
-            .Text("0020,0052", "UI", FrameOfReference)
+            .Text("0020,0052", "UI", FrameOfReference).Text("0008,0020", "DA", "20240102").Text("0008,0030", "TM", "101500").Text("0020,0010", "SH", "S1")
             .Text("0020,0013", "IS", (instanceNumber ?? k + 1).ToString(CultureInfo.InvariantCulture))
             .Pixels(Rows, Cols, 16, 16, signed: true)
             .Plane([p.X, p.Y, p.Z], [.. Row, .. Col], RowSpacing, ColSpacing, SliceThicknessTag)

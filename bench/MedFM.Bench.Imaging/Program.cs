@@ -6,6 +6,8 @@ using MedFM.Imaging.Nifti;
 // NIfTI load benchmark: MedFM's reader against nibabel (the peer), same file, same run, ratio printed.
 // Usage: dotnet run -c Release --project bench/MedFM.Bench.Imaging -- [--file PATH] [--repeats N] [--python /usr/bin/python3]
 // Also writes the volume back with NiftiWriter and has nibabel check the result (voxels and affine).
+// Resize benchmark (skimage / PIL peers): dotnet run -c Release --project bench/MedFM.Bench.Imaging -- resize [--repeats N]
+if (args.Length > 0 && args[0] == "resize") return ResizeBench.Run(args[1..], Root(), Arg("--python") ?? "/usr/bin/python3");
 var file = Arg("--file") ?? Path.Combine(Root(), ".testdata", "mricron", "ch2.nii.gz");
 int repeats = int.Parse(Arg("--repeats") ?? "15", CultureInfo.InvariantCulture);
 var python = Arg("--python") ?? "/usr/bin/python3";

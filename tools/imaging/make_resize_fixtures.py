@@ -263,10 +263,139 @@ def make_sam():
     return {"generator": origin, "shapes": shapes, "images": images, "coords": coord_cases}
 
 
+class BinWriter:
+    """float64 arrays appended to one little-endian file; the JSON keeps [offset, count] in values."""
+
+    def __init__(self):
+        self.parts, self.count = [], 0
+
+    def add(self, a):
+        a = np.ascontiguousarray(a, dtype="<f8").ravel()
+        ref = [self.count, int(a.size)]
+        self.parts.append(a)
+        self.count += a.size
+        return ref
+
+    def save(self, path):
+        np.concatenate(self.parts).astype("<f8").tofile(path)
+
+
+def near_nonzero_integers(a, tol=1e-7):
+    r = np.round(a)
+    return np.flatnonzero((np.abs(a - r) <= tol) & (r != 0))
+
+
+def float_summary(out, binw, seed, samples=512, full_limit=256):
+    """Per-row and per-(column, channel) sums, sampled values, and the full array when tiny."""
+    o = out.astype(np.float64)
+    h, w = o.shape[:2]
+    o3 = o.reshape(h, w, -1)
+    entry = {"shape": list(out.shape), "dtype": str(out.dtype),
+             "row_sums": binw.add(o3.sum(axis=(1, 2))), "col_sums": binw.add(o3.sum(axis=0).ravel())}
+    if o.size <= full_limit:
+        entry["full"] = binw.add(o)
+    else:
+        idx = np.sort(np.random.default_rng(seed).choice(o.size, samples, replace=False))
+        entry["sample_index"] = binw.add(idx.astype(np.float64))
+        entry["sample_value"] = binw.add(o.ravel()[idx])
+    return entry
+
+
+def medsam_reference(img_np):
+    """MedSAM_Inference.py, the lines from io.imread to the tensor (bowang-lab/MedSAM)."""
+    from skimage import transform
+    if len(img_np.shape) == 2:
+        img_3c = np.repeat(img_np[:, :, None], 3, axis=-1)
+    else:
+        img_3c = img_np
+    resized = transform.resize(img_3c, (1024, 1024), order=3, preserve_range=True, anti_aliasing=True)
+    img_1024 = resized.astype(np.uint8)
+    img_1024 = (img_1024 - img_1024.min()) / np.clip(img_1024.max() - img_1024.min(), a_min=1e-8, a_max=None)
+    import torch
+    tensor = torch.tensor(img_1024).float().permute(2, 0, 1).unsqueeze(0)
+    return resized, resized.astype(np.uint8), img_1024, tensor.numpy()
+
+
+SKIMAGE_SOURCES = {
+    "fatmri": {"file": "itk/FatMRISlice.png"},            # 256 x 256 (palette PNG, decoded to RGB)
+    "ch2": {"file": "mricron/ch2.nii.gz", "slice": 90},   # 217 x 181 grey
+    "camera": {"file": "skimage/camera.png"},             # 512 x 512 grey
+    "t1rgb": {"file": "itk/BrainT1Slice.png"},            # 217 x 181 RGB
+    "retina": {"file": "skimage/retina.jpg"},             # 1411 x 1411 RGB (downscaled)
+}
+
+
+def load_skimage_source(spec):
+    if spec["file"].endswith(".png") and "Fat" in spec["file"]:
+        im = Image.open(os.path.join(DATA, spec["file"]))
+        return np.asarray(im.convert("RGB"))  # our PNG reader expands palettes to RGB the same way
+    return load_source(spec)
+
+
+def make_skimage():
+    import skimage
+    from skimage.transform import resize
+    binw = BinWriter()
+    arrays = {n: load_skimage_source(s) for n, s in SKIMAGE_SOURCES.items()}
+    sources = {n: dict(s, md5=md5(arrays[n]), shape=list(arrays[n].shape)) for n, s in SKIMAGE_SOURCES.items()}
+    medsam = []
+    for name in ["fatmri", "ch2", "camera", "t1rgb", "retina"]:
+        resized, u8, scaled, tensor = medsam_reference(arrays[name])
+        medsam.append({"source": name, "resized": float_summary(resized, binw, len(medsam)),
+                       "uint8_md5": md5(u8), "near_nonzero_integers_1e7": int(near_nonzero_integers(resized).size),
+                       "scaled_dtype": str(scaled.dtype), "tensor_md5": md5(tensor.astype(np.float32)),
+                       "tensor_shape": list(tensor.shape)})
+    # Smaller variations: orders, modes, up/down, grey/RGB, float32 input, clip and range options.
+    crop = {"ch2": arrays["ch2"], "t1rgb": arrays["t1rgb"][40:120, 30:130],
+            "camera_small": arrays["camera"][100:160, 200:245],
+            "ch2f32": (arrays["ch2"].astype(np.float32) / np.float32(3)), "ch2_u16": arrays["ch2"].astype(np.uint16) * 257}
+    variants = []
+    base = dict(order=None, mode="reflect", cval=0.0, clip=True, preserve_range=False, anti_aliasing=None, anti_aliasing_sigma=None)
+    plan = []
+    for order in (0, 1, 3):
+        for mode in ("reflect", "constant", "edge", "symmetric", "wrap"):
+            plan.append(("ch2", (61, 47), dict(order=order, mode=mode)))
+            plan.append(("t1rgb", (67, 109), dict(order=order, mode=mode, preserve_range=True)))
+            plan.append(("camera_small", (97, 33), dict(order=order, mode=mode, preserve_range=True)))
+    for order in (2, 4, 5):
+        plan.append(("ch2", (90, 200), dict(order=order, mode="reflect", preserve_range=True)))
+        plan.append(("t1rgb", (33, 45), dict(order=order, mode="edge")))
+    plan += [
+        ("ch2", (70, 90), dict(order=3, mode="constant", cval=300.0, preserve_range=True)),   # cval outside the range
+        ("ch2", (70, 90), dict(order=3, mode="constant", cval=-20.0, preserve_range=True, anti_aliasing=False)),
+        ("ch2", (400, 300), dict(order=1, clip=False, preserve_range=True)),
+        ("ch2", (50, 50), dict(order=3, anti_aliasing=True, anti_aliasing_sigma=2.0, preserve_range=True)),
+        ("t1rgb", (40, 60), dict(order=3, anti_aliasing_sigma=[1.5, 0.5, 0.7], preserve_range=True)),
+        ("ch2f32", (61, 47), dict(order=3, preserve_range=True)),
+        ("ch2f32", (300, 333), dict(order=1, mode="constant")),
+        ("ch2_u16", (61, 47), dict(order=3)),
+        ("ch2", (61, 47), dict(order=0, anti_aliasing=True)),
+        ("t1rgb", (20, 27), dict(order=0, anti_aliasing=True, mode="edge")),
+        ("camera_small", (150, 150), dict(order=3, mode="symmetric", anti_aliasing=True)),
+    ]
+    for src, shape, kw in plan:
+        args = dict(base, **kw)
+        out = resize(crop[src], shape, **args)
+        variants.append({"source": src, "output_shape": list(shape), "kwargs": args,
+                         "result": float_summary(out, binw, len(variants) + 100, samples=64)})
+    # Crop sources are described for the tests: [rows, cols] ranges of a full source and a conversion.
+    crops = {"ch2": {"of": "ch2"}, "t1rgb": {"of": "t1rgb", "rows": [40, 120], "cols": [30, 130]},
+             "camera_small": {"of": "camera", "rows": [100, 160], "cols": [200, 245]},
+             "ch2f32": {"of": "ch2", "as": "float32_div3"}, "ch2_u16": {"of": "ch2", "as": "uint16_x257"}}
+    gauss = {}
+    for sigma in (0.189, 0.5, 1.0, 1.5, 3.7):
+        from scipy.ndimage import _filters
+        lw = int(4.0 * sigma + 0.5)
+        gauss[str(sigma)] = binw.add(_filters._gaussian_kernel1d(sigma, 0, lw)[::-1])
+    binw.save(os.path.join(OUT, "skimage.bin"))
+    return {"generator": "skimage %s transform.resize, scipy %s, numpy %s" % (skimage.__version__, __import__("scipy").__version__, np.__version__),
+            "sources": sources, "medsam": medsam, "crops": crops, "variants": variants, "gaussian_kernels": gauss}
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
-    sections = sys.argv[1:] or ["pil", "torchvision", "sam"]
-    for name, make in [("pil", make_pil), ("torchvision", make_torchvision), ("sam", make_sam)]:
+    sections = sys.argv[1:] or ["pil", "torchvision", "sam", "skimage"]
+    for name, make in [("pil", make_pil), ("torchvision", make_torchvision), ("sam", make_sam), ("skimage", make_skimage)]:
         if name in sections:
             doc = make()
             with open(os.path.join(OUT, name + ".json"), "w") as f:

@@ -41,6 +41,7 @@ public static partial class PilResize
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void HorizontalBlocks(ReadOnlySpan<byte> src, int width, int channels, byte[] dst, int outWidth, int outHeight,
         PilCoefficients coeffs, int[] k, int lo, int hi)
     {
@@ -68,6 +69,7 @@ public static partial class PilResize
     }
 
     /// <summary>buffer[i·8 + r] = row (y0 + r) sample i, rows past the block left as zero lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Transpose8(ReadOnlySpan<byte> src, int rowLength, int y0, int rows, int[] buffer)
     {
         if (rows < Lanes) Array.Clear(buffer, 0, rowLength * Lanes);
@@ -79,6 +81,7 @@ public static partial class PilResize
     }
 
     /// <summary>output[(xx·channels + c)·8 + r] = clip8(bias + Σ_t input[((start + t)·channels + c)·8 + r]·k[t]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void HorizontalBlock(int[] input, int[] output, int outWidth, int channels, PilCoefficients coeffs, int[] k)
     {
         int ks = coeffs.KernelSize;
@@ -122,6 +125,7 @@ public static partial class PilResize
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void VerticalRow(ReadOnlySpan<byte> src, int rowLength, Span<byte> dst, int start, int count, ReadOnlySpan<int> k)
     {
         int x = 0;

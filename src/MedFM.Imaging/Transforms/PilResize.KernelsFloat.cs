@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MedFM.Imaging.Transforms;
 
 // The 32-bit float passes of Resample.c (ImagingResampleHorizontal_32bpc / ImagingResampleVertical_32bpc,
@@ -24,6 +26,7 @@ public static partial class PilResize
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void HorizontalFloatRow(ReadOnlySpan<float> row, int channels, Span<float> dst, PilCoefficients coeffs)
     {
         var weights = coeffs.Weights;

@@ -15,6 +15,7 @@ internal static class FtfyFixer
     /// <summary>ftfy.fix_text(text) without the mojibake repair.</summary>
     public static string FixText(string text)
     {
+        if (IsPlainAscii(text)) return text;
         var output = new StringBuilder(text.Length);
         bool unescapeHtml = true;
         int pos = 0;
@@ -28,6 +29,14 @@ internal static class FtfyFixer
             pos = end;
         }
         return output.ToString();
+    }
+
+    /// <summary>Printable ASCII, tabs and newlines without '&amp;': text that no ported fixer changes.</summary>
+    private static bool IsPlainAscii(string text)
+    {
+        foreach (char c in text)
+            if (c is > '~' or '&' || (c < ' ' && c is not ('\t' or '\n'))) return false;
+        return true;
     }
 
     private static string FixSegment(string text, bool unescapeHtml)

@@ -28,11 +28,12 @@ internal static class PyUnicode
     }
 
     /// <summary>\p{L}: Lu, Ll, Lt, Lm, Lo.</summary>
-    public static bool IsLetter(int cp) => Category(cp) <= UnicodeCategory.OtherLetter;
+    public static bool IsLetter(int cp) => cp < 0x80 ? char.IsAsciiLetter((char)cp) : Category(cp) <= UnicodeCategory.OtherLetter;
 
     /// <summary>\p{N}: Nd, Nl, No.</summary>
     public static bool IsNumber(int cp)
     {
+        if (cp < 0x80) return char.IsAsciiDigit((char)cp);
         var c = Category(cp);
         return c is UnicodeCategory.DecimalDigitNumber or UnicodeCategory.LetterNumber or UnicodeCategory.OtherNumber;
     }

@@ -14,17 +14,13 @@ public sealed partial class Tensor
     public Tensor Sigmoid()
     {
         var y = Unary<SigmoidOp>(this, "sigmoid");
-        return y.Record("sigmoid", new[] { this }, g =>
-        {
-            var yd = y.Detach();
-            return new[] { g.Mul(yd).Mul(Scalar(1f).Sub(yd)) };
-        });
+        return y.Record("sigmoid", new[] { this }, g => new[] { FusedBackward<Activations.SigmoidBackward>(y, g) });
     }
 
     public Tensor Tanh()
     {
         var y = Unary<TanhOp>(this, "tanh");
-        return y.Record("tanh", new[] { this }, g => new[] { g.Mul(Scalar(1f).Sub(y.Detach().Square())) });
+        return y.Record("tanh", new[] { this }, g => new[] { FusedBackward<Activations.TanhBackward>(y, g) });
     }
 
     /// <summary>GELU; approximate "none" (erf, the default) or "tanh", as torch.nn.functional.gelu.</summary>
@@ -33,21 +29,22 @@ public sealed partial class Tensor
         var x = this;
         return approximate switch
         {
-            "none" => Unary<GeluOp>(this, "gelu").Record("gelu", new[] { this }, g => new[] { g.Mul(GeluGrad(x.Detach())) }),
-            "tanh" => Unary<GeluTanhOp>(this, "gelu").Record("gelu_tanh", new[] { this }, g => new[] { g.Mul(GeluTanhGrad(x.Detach())) }),
+            "none" => Unary<GeluOp>(this, "gelu").Record("gelu", new[] { this }, g => new[] { FusedBackward<Activations.GeluBackward>(x, g) }),
+            "tanh" => Unary<GeluTanhOp>(this, "gelu").Record("gelu_tanh", new[] { this }, g => new[] { FusedBackward<Activations.GeluTanhBackward>(x, g) }),
             _ => throw new TensorException("gelu", $"approximate must be 'none' or 'tanh', got '{approximate}'"),
         };
     }
 
-    /// <summary>d/dx [x Φ(x)] = Φ(x) + x φ(x).</summary>
-    private static Tensor GeluGrad(Tensor x)
+    /// <summary>d/dx [x Φ(x)] = Φ(x) + x φ(x), composed (the reference the fused GELU backward is tested against).</summary>
+    internal static Tensor GeluGradComposed(Tensor x)
     {
         var cdf = x.Mul(0.70710678118654752f).Erf().Add(1f).Mul(0.5f);
         var pdf = x.Square().Mul(-0.5f).Exp().Mul(0.3989422804014327f);
         return cdf.Add(x.Mul(pdf));
     }
 
-    private static Tensor GeluTanhGrad(Tensor x)
+    /// <summary>d/dx of the tanh-form GELU, composed (the reference of the fused backward).</summary>
+    internal static Tensor GeluTanhGradComposed(Tensor x)
     {
         const float k = 0.7978845608028654f, c = 0.044715f;
         var x2 = x.Square();
@@ -61,12 +58,7 @@ public sealed partial class Tensor
     public Tensor Silu()
     {
         var x = this;
-        return Unary<SiluOp>(this, "silu").Record("silu", new[] { this }, g =>
-        {
-            var xd = x.Detach();
-            var s = Unary<SigmoidOp>(xd, "silu");
-            return new[] { g.Mul(s.Add(xd.Mul(s).Mul(Scalar(1f).Sub(s)))) };
-        });
+        return Unary<SiluOp>(this, "silu").Record("silu", new[] { this }, g => new[] { FusedBackward<Activations.SiluBackward>(x, g) });
     }
 
     public Tensor LeakyRelu(float negativeSlope = 0.01f)

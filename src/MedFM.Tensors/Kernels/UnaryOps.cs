@@ -86,10 +86,8 @@ public readonly struct ErfOp : IUnaryOp
 {
     public static float Apply(float x) => (float)Erf.Compute(x);
 
-    public static void Vec(ReadOnlySpan<float> x, Span<float> d)
-    {
-        for (int i = 0; i < d.Length; i++) d[i] = (float)Erf.Compute(x[i]);
-    }
+    /// <summary>Vectorised float32 erf (<see cref="VecMath.Erf(System.Runtime.Intrinsics.Vector256{float})"/>); Apply stays the double-precision oracle.</summary>
+    public static void Vec(ReadOnlySpan<float> x, Span<float> d) => VecMap.Run<Activations.Erf>(x, d);
 }
 
 /// <summary>GELU, exact form: x · Φ(x) = 0.5 x (1 + erf(x / √2)) (PyTorch's approximate='none').</summary>
@@ -97,10 +95,8 @@ public readonly struct GeluOp : IUnaryOp
 {
     public static float Apply(float x) => (float)(0.5 * x * (1.0 + Erf.Compute(x * 0.70710678118654752)));
 
-    public static void Vec(ReadOnlySpan<float> x, Span<float> d)
-    {
-        for (int i = 0; i < d.Length; i++) d[i] = Apply(x[i]);
-    }
+    /// <summary>Vectorised x·Φ(x) (<see cref="Activations.Gelu"/>); Apply stays the double-precision oracle.</summary>
+    public static void Vec(ReadOnlySpan<float> x, Span<float> d) => VecMap.Run<Activations.Gelu>(x, d);
 }
 
 /// <summary>GELU, tanh form: 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³))) (PyTorch's approximate='tanh').</summary>
@@ -112,10 +108,8 @@ public readonly struct GeluTanhOp : IUnaryOp
         return (float)(0.5 * x * (1.0 + Math.Tanh(u)));
     }
 
-    public static void Vec(ReadOnlySpan<float> x, Span<float> d)
-    {
-        for (int i = 0; i < d.Length; i++) d[i] = Apply(x[i]);
-    }
+    /// <summary>Vectorised x·σ(2u) (<see cref="Activations.GeluTanh"/>); Apply stays the double-precision oracle.</summary>
+    public static void Vec(ReadOnlySpan<float> x, Span<float> d) => VecMap.Run<Activations.GeluTanh>(x, d);
 }
 
 /// <summary>SiLU / swish: x · sigmoid(x).</summary>

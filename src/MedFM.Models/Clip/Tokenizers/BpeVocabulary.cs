@@ -83,10 +83,16 @@ public sealed class BpeVocabulary
     }
 
     /// <summary>Reads a merges file from a stream; <paramref name="name"/> names it in errors.</summary>
-    public static BpeVocabulary Load(Stream stream, string name, int mergeCount = ClipMergeCount, IReadOnlyList<string>? additionalSpecialTokens = null)
+    public static BpeVocabulary Load(Stream stream, string name, int mergeCount = ClipMergeCount, IReadOnlyList<string>? additionalSpecialTokens = null) =>
+        Load(stream, name, mergeCount, additionalSpecialTokens, MaxTextBytes);
+
+    /// <summary>Largest merges text accepted after decompression (CLIP's is 3.5 MB): a gzip bomb is refused, not inflated.</summary>
+    internal const long MaxTextBytes = 256L << 20;
+
+    internal static BpeVocabulary Load(Stream stream, string name, int mergeCount, IReadOnlyList<string>? additionalSpecialTokens, long maxTextBytes)
     {
         if (mergeCount < 0) throw new TokenizerException(name, null, $"merge count must be >= 0, got {mergeCount}");
-        string text = ReadText(stream, name);
+        string text = ReadText(stream, name, maxTextBytes);
         string[] lines = text.Split('\n');
         if (!lines[0].Contains("#version", StringComparison.Ordinal))
             throw new TokenizerException(name, 1, $"expected a '#version' header line, found '{Clip(lines[0])}'");
@@ -151,14 +157,26 @@ public sealed class BpeVocabulary
         return true;
     }
 
+    private static void CopyLimited(Stream from, MemoryStream to, long maxBytes, string name)
+    {
+        var chunk = new byte[81920];
+        int n;
+        while ((n = from.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            if (to.Length + n > maxBytes)
+                throw new TokenizerException(name, null, $"BPE merges text is larger than {maxBytes} bytes");
+            to.Write(chunk, 0, n);
+        }
+    }
+
     private static long Key(int left, int right) => ((long)left << 32) | (uint)right;
 
     private static string Clip(string s) => s.Length <= 60 ? s : s[..60] + "...";
 
-    private static string ReadText(Stream stream, string name)
+    private static string ReadText(Stream stream, string name, long maxBytes)
     {
         var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
+        CopyLimited(stream, buffer, maxBytes, name);
         if (buffer.Length == 0) throw new TokenizerException(name, null, "BPE merges file is empty");
         var raw = buffer.GetBuffer();
         if (buffer.Length >= 2 && raw[0] == 0x1F && raw[1] == 0x8B)
@@ -168,7 +186,7 @@ public sealed class BpeVocabulary
             {
                 buffer.Position = 0;
                 using var gzip = new GZipStream(buffer, CompressionMode.Decompress, leaveOpen: true);
-                gzip.CopyTo(inflated);
+                CopyLimited(gzip, inflated, maxBytes, name);
             }
             catch (InvalidDataException e)
             {

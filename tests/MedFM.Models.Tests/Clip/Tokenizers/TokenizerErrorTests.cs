@@ -40,6 +40,17 @@ public class TokenizerErrorTests
     }
 
     [Fact]
+    public void OversizedMergesTextIsRefusedInsteadOfInflated()
+    {
+        var bomb = new MemoryStream();
+        using (var z = new System.IO.Compression.GZipStream(bomb, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+            z.Write(new byte[4 << 20]);   // 4 MiB of zeros in a few KiB
+        bomb.Position = 0;
+        var e = Assert.Throws<TokenizerException>(() => BpeVocabulary.Load(bomb, "bomb.gz", BpeVocabulary.ClipMergeCount, null, maxTextBytes: 1 << 20));
+        Assert.Contains("larger than", e.Message);
+    }
+
+    [Fact]
     public void HeaderOnlyMergesFileGivesByteLevelTokenizer()
     {
         var tok = new ClipTokenizer(BpeVocabulary.Load(Text("#version: 0.2"), "h"));

@@ -192,7 +192,7 @@ public sealed class JpegTarget : ImagingTarget
 /// <summary>The registry of fuzzed formats; DICOM adds its target here.</summary>
 public static class FuzzTargets
 {
-    public static IReadOnlyList<IFuzzTarget> All { get; } = [new NiftiTarget(), new PngTarget(), new JpegTarget()];
+    public static IReadOnlyList<IFuzzTarget> All { get; } = [new NiftiTarget(), new PngTarget(), new JpegTarget(), .. DicomTarget.All];
 
     public static IFuzzTarget Named(string name) =>
         All.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase))

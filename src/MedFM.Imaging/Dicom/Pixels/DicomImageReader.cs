@@ -39,6 +39,22 @@ public static class DicomImageReader
         return new DicomImage(file, info, volume, planes, rescaled, photometric, DicomImage.WindowsOf(file.Dataset));
     }
 
+    /// <summary>
+    /// The encoded bytes of each frame of an encapsulated file (by extended or basic offset table, one fragment per
+    /// frame, or all fragments for a single frame), without decoding them: for handing frames to another codec.
+    /// </summary>
+    public static IReadOnlyList<byte[]> EncodedFrames(DicomFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        if (!file.TransferSyntax.IsEncapsulated)
+            throw new DicomFormatException(file.FilePath, null, DicomTags.PixelData, $"{file.TransferSyntax.Name} is not an encapsulated transfer syntax");
+        var info = DicomPixelInfo.From(file.Dataset, file.FilePath);
+        var source = new DicomPixelSource(file, info, decodeExternal: false);
+        var frames = new byte[info.NumberOfFrames][];
+        for (int f = 0; f < frames.Length; f++) frames[f] = source.EncapsulatedFrame(f).ToArray();
+        return frames;
+    }
+
     /// <summary>Reads a file's pixels as a volume (the hook <see cref="ImageFile.Read(string)"/> uses).</summary>
     public static Volume ReadVolume(string path, DicomReadOptions? options = null) => Read(path, options).Volume;
 

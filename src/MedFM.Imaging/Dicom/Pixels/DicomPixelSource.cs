@@ -12,7 +12,7 @@ internal sealed class DicomPixelSource
     private readonly DicomElement _pixelData;
     private byte[]? _decodedAll;
 
-    public DicomPixelSource(DicomFile file, DicomPixelInfo info)
+    public DicomPixelSource(DicomFile file, DicomPixelInfo info, bool decodeExternal = true)
     {
         _file = file;
         Info = info;
@@ -32,10 +32,16 @@ internal sealed class DicomPixelSource
         }
         else if (!_pixelData.IsEncapsulated)
             throw Bad(_pixelData.Offset, $"native pixel data in the encapsulated transfer syntax {file.TransferSyntax.Name}");
-        else if (file.TransferSyntax.Codec == PixelCodec.Rle)
-            Planar = 0;
         else
-            DecodeAllExternal(); // sets the photometric interpretation and planar configuration of the decoded bytes
+        {
+            long encoded = 0;
+            foreach (var f in _pixelData.Fragments!.Fragments) encoded += f.Length;
+            // No codec expands without bound: PackBits at most 64× (2 bytes → 128), and a frame needs some bytes.
+            if (file.TransferSyntax.Codec == PixelCodec.Rle && info.TotalBytes > encoded * 64 + 64L * info.NumberOfFrames)
+                throw Bad(_pixelData.Offset, $"{encoded} bytes of RLE data cannot hold {info.TotalBytes} bytes of pixels");
+            if (file.TransferSyntax.Codec == PixelCodec.Rle) Planar = 0;
+            else if (decodeExternal) DecodeAllExternal(); // sets the photometric interpretation and planar configuration of the decoded bytes
+        }
     }
 
     public DicomPixelInfo Info { get; }

@@ -26,6 +26,11 @@ public sealed class Storage
 
     public bool IsReleased { get; private set; }
 
+    /// <summary>A shape-only storage made under <see cref="Tensor.MetaScope"/>: it has a length but no data.</summary>
+    public bool IsMeta { get; private init; }
+
+    [ThreadStatic] internal static int MetaDepth;
+
     internal bool IsPooled => pool is not null;
 
     internal float[] Floats => floats ?? throw Missing();
@@ -41,6 +46,7 @@ public sealed class Storage
     /// <summary>New float storage: from the current scope's pool when one is active, else the GC heap.</summary>
     internal static Storage AllocateFloats(int length, bool zero)
     {
+        if (MetaDepth > 0) return new Storage(null, null, length, null) { IsMeta = true };
         var scope = TensorScope.Current;
         if (scope is not null && length >= BufferPool.MinPooledLength)
         {
@@ -54,7 +60,8 @@ public sealed class Storage
         return new Storage(a, null, length, null);
     }
 
-    internal static Storage AllocateLongs(int length) => new(null, new long[length], length, null);
+    internal static Storage AllocateLongs(int length) =>
+        MetaDepth > 0 ? new Storage(null, null, length, null) { IsMeta = true } : new(null, new long[length], length, null);
 
     /// <summary>Gives the array back to its pool; the storage is unusable afterwards.</summary>
     internal void Release()
@@ -70,5 +77,7 @@ public sealed class Storage
     /// <summary>Detaches from the pool: the array now belongs to the GC and is never returned.</summary>
     internal void Unpool() => pool = null;
 
-    private TensorReleasedException Missing() => new("storage access");
+    private TensorException Missing() => IsMeta
+        ? new TensorException("storage access", "a meta tensor (created under Tensor.MetaScope) has a shape but no data")
+        : new TensorReleasedException("storage access");
 }

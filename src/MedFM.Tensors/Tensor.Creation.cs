@@ -2,6 +2,32 @@ namespace MedFM.Tensors;
 
 public sealed partial class Tensor
 {
+    /// <summary>
+    /// While the returned scope is open, new tensors on this thread get shapes but no storage (PyTorch's meta device):
+    /// building a model inside lists its keys and shapes without allocating or initialising its weights. Reading a
+    /// meta tensor's data throws.
+    /// </summary>
+    public static IDisposable MetaScope()
+    {
+        Storage.MetaDepth++;
+        return new MetaGuard();
+    }
+
+    private sealed class MetaGuard : IDisposable
+    {
+        private bool done;
+
+        public void Dispose()
+        {
+            if (done) return;
+            done = true;
+            Storage.MetaDepth--;
+        }
+    }
+
+    /// <summary>Whether this tensor was created under <see cref="MetaScope"/> (shape only).</summary>
+    public bool IsMeta => Storage.IsMeta;
+
     public static Tensor Empty(params int[] shape) => new(Checked(shape, "empty"));
 
     public static Tensor Zeros(params int[] shape) => new(Checked(shape, "zeros"), DType.Float32, zero: true);
@@ -11,6 +37,7 @@ public sealed partial class Tensor
     public static Tensor Full(float value, params int[] shape)
     {
         var t = new Tensor(Checked(shape, "full"));
+        if (t.Storage.IsMeta) return t;
         t.Span.Fill(value);
         return t;
     }

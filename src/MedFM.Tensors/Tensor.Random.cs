@@ -11,6 +11,7 @@ public sealed partial class Tensor
     {
         var g = gen ?? Generator.Default;
         var t = new Tensor(Checked(shape, "rand"));
+        if (t.Storage.IsMeta) return t;
         ulong start = g.Advance(t.Numel);
         var data = t.FloatData;
         ulong seed = g.Seed;
@@ -29,6 +30,7 @@ public sealed partial class Tensor
     {
         var g = gen ?? Generator.Default;
         var t = new Tensor(Checked(shape, "randn"));
+        if (t.Storage.IsMeta) return t;
         ulong start = g.Advance(t.Numel);
         var data = t.FloatData;
         ulong seed = g.Seed;
@@ -58,6 +60,7 @@ public sealed partial class Tensor
     public static Tensor TruncNormal(Generator? gen, int[] shape, float mean = 0f, float std = 1f, float a = -2f, float b = 2f)
     {
         var t = Randn(gen, shape, mean, std);
+        if (t.Storage.IsMeta) return t;
         var d = t.Span;
         var g = gen ?? Generator.Default;
         for (int i = 0; i < d.Length; i++)

@@ -145,3 +145,29 @@ def main():
 
 if __name__ == "__main__":
     main()
+
+
+def full_size_keys():
+    """Key lists (names and shapes, no weights) of the official builders, for the key-set tests of the presets."""
+    from segment_anything.build_sam import sam_model_registry
+    keys = {}
+    for name in ("vit_b", "vit_l", "vit_h"):
+        model = sam_model_registry[name]()
+        keys[f"sam_{name}"] = [[k, list(v.shape)] for k, v in model.state_dict().items()]
+    with open(os.path.join(OUT, "sam_full_size.keys.json"), "w") as f:
+        json.dump(keys, f, separators=(",", ":"))
+
+
+if __name__ == "__main__" and os.environ.get("FULL_SIZE_KEYS"):
+    full_size_keys()
+
+
+def half_checkpoint():
+    """The tiny model's weights as a PyTorch zip checkpoint in float16, nested and prefixed as DataParallel training saves them."""
+    w = safetensors_io.load(os.path.join(OUT, "tiny_sam.safetensors"))
+    sd = {"module." + k[2:]: torch.from_numpy(v.copy()).half() for k, v in w.items() if k.startswith("w.")}
+    torch.save({"model": sd, "epoch": 3}, os.path.join(OUT, "tiny_sam_fp16.pth"))
+
+
+if __name__ == "__main__" and os.environ.get("HALF_CHECKPOINT"):
+    half_checkpoint()

@@ -81,6 +81,7 @@ public sealed partial class Tensor
     {
         CheckLength(data.Length, shape, "from_longs");
         var t = new Tensor(Checked(shape, "from_longs"), DType.Int64);
+        if (t.Storage.IsMeta) return t;
         data.CopyTo(t.LongSpan);
         return t;
     }

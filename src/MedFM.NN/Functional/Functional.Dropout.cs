@@ -9,15 +9,8 @@ public static partial class Functional
     /// Inverted dropout (torch.nn.functional.dropout): in training each element is zeroed with probability p and the
     /// survivors are scaled by 1/(1 − p); outside training (or p = 0) the input is returned unchanged.
     /// </summary>
-    public static Tensor Dropout(Tensor x, double p, bool training, Generator? generator = null)
-    {
-        CheckProbability(p, "dropout");
-        if (!training || p == 0) return x;
-        if (p == 1) return x.Mul(0f);
-        // Composed until the fused Tensor.Dropout lands.
-        var noise = Tensor.Bernoulli(generator, (float)(1 - p), x.ShapeArray()).Mul((float)(1.0 / (1 - p)));
-        return x.Mul(noise);
-    }
+    public static Tensor Dropout(Tensor x, double p, bool training, Generator? generator = null) =>
+        x.Dropout((float)p, generator, training);
 
     /// <summary>
     /// Stochastic depth per sample (timm's drop_path): in training each sample of the batch (dimension 0) is dropped

@@ -54,37 +54,4 @@ public static partial class Functional
         if (bias is not null) y = y.Add(bias.Reshape(cshape));
         return y;
     }
-
-    /// <summary>torch.nn.functional.layer_norm over the trailing dimensions given by normalizedShape.</summary>
-    public static Tensor LayerNorm(Tensor x, int[] normalizedShape, Tensor? weight, Tensor? bias, double eps)
-    {
-        const string op = "layer_norm";
-        int nd = normalizedShape.Length;
-        if (nd == 0 || x.Rank < nd || !x.Shape[(x.Rank - nd)..].SequenceEqual(normalizedShape))
-            throw new TensorShapeException(op, $"input {ShapeUtil.Format(x.Shape)} does not end in the normalized shape {ShapeUtil.Format(normalizedShape)}");
-        foreach (var (t, name) in new[] { (weight, "weight"), (bias, "bias") })
-            if (t is not null && !t.Shape.SequenceEqual(normalizedShape))
-                throw new TensorShapeException(op, $"{name} of shape {ShapeUtil.Format(t.Shape)} differs from the normalized shape {ShapeUtil.Format(normalizedShape)}");
-        // Composed until the fused Tensor.LayerNorm lands.
-        return Tensor.LayerNormComposed(x, nd, weight, bias, (float)eps);
-    }
-
-    /// <summary>
-    /// SAM's LayerNorm2d on x [N, C, H, W]: normalise over channels per pixel (biased variance), then
-    /// weight[c]·x + bias[c]. Reference: facebookresearch/segment-anything, segment_anything/modeling/common.py.
-    /// </summary>
-    public static Tensor LayerNorm2d(Tensor x, Tensor weight, Tensor bias, double eps)
-    {
-        const string op = "layer_norm2d";
-        if (x.Rank != 4) throw new TensorShapeException(op, $"expects [N, C, H, W], got {ShapeUtil.Format(x.Shape)}");
-        int c = x.Size(1);
-        if (weight.Rank != 1 || weight.Size(0) != c || bias.Rank != 1 || bias.Size(0) != c)
-            throw new TensorShapeException(op, $"weight {ShapeUtil.Format(weight.Shape)} / bias {ShapeUtil.Format(bias.Shape)} do not match {c} channels");
-        // Composed until the fused Tensor.LayerNorm2d lands.
-        var u = x.Mean(1, keepDim: true);                                          // [N, 1, H, W]
-        var centered = x.Sub(u);
-        var s = centered.Square().Mean(1, keepDim: true);
-        var y = centered.Div(s.Add((float)eps).Sqrt());
-        return y.Mul(weight.Reshape(1, c, 1, 1)).Add(bias.Reshape(1, c, 1, 1));
-    }
 }

@@ -3,9 +3,9 @@ using MedFM.Tensors;
 namespace MedFM.NN;
 
 /// <summary>
-/// torch.nn.functional pieces the layers of this library need beyond the engine's ops (batch norm, SAM's
-/// LayerNorm2d, embedding, dropout, drop path), taking plain tensors so models and gradient checks can call them
-/// without a module. Convolutions and pooling are the engine's (Tensor.Conv2d, Tensor.MaxPool2d, ...).
+/// torch.nn.functional pieces the layers of this library need beyond the engine's ops (batch norm, embedding,
+/// dropout, drop path), taking plain tensors so models and gradient checks can call them without a module.
+/// Convolutions, pooling, layer norms and softmax are the engine's (Tensor.Conv2d, Tensor.LayerNorm, ...).
 /// </summary>
 public static partial class Functional
 {

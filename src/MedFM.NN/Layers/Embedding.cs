@@ -25,7 +25,7 @@ public sealed class Embedding : Module<Tensor, Tensor>
         EmbeddingDim = embeddingDim;
         PaddingIdx = paddingIdx;
         var w = Tensor.Randn(init, new[] { numEmbeddings, embeddingDim });
-        if (PaddingIdx is int pad) w.Span.Slice(pad * embeddingDim, embeddingDim).Clear();
+        if (PaddingIdx is int pad && !w.IsMeta) w.Span.Slice(pad * embeddingDim, embeddingDim).Clear();
         Weight = RegisterParameter("weight", w);
     }
 

@@ -37,7 +37,7 @@ public sealed class LayerNorm : Module<Tensor, Tensor>
 
     public Tensor? Bias { get; }
 
-    public override Tensor Forward(Tensor input) => Functional.LayerNorm(input, NormalizedShape, Weight, Bias, Eps);
+    public override Tensor Forward(Tensor input) => Tensor.LayerNorm(input, NormalizedShape, Weight, Bias, (float)Eps);
 
     protected override string ExtraRepr() =>
         $"{PyRepr.Tuple(NormalizedShape)}, eps={PyRepr.Float(Eps)}, elementwise_affine={PyRepr.Bool(ElementwiseAffine)}";

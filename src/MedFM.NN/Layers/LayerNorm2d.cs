@@ -25,5 +25,5 @@ public sealed class LayerNorm2d : Module<Tensor, Tensor>
 
     public Tensor Bias { get; }
 
-    public override Tensor Forward(Tensor input) => Functional.LayerNorm2d(input, Weight, Bias, Eps);
+    public override Tensor Forward(Tensor input) => Tensor.LayerNorm2d(input, Weight, Bias, (float)Eps);
 }

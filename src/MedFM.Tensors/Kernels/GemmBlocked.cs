@@ -17,7 +17,9 @@ namespace MedFM.Tensors.Kernels;
 /// </summary>
 internal unsafe struct GemmBlocked : ITeamJob
 {
-    private const int MR = GemmBlocking.MR, NR = GemmBlocking.NR, MC = GemmBlocking.MC, NC = GemmBlocking.NC;
+    private const int MR = GemmBlocking.MR, NR = GemmBlocking.NR;
+    private static int MC => GemmBlocking.MC;
+    private static int NC => GemmBlocking.NC;
 
     private float* a, b, c;
     private int lda, ldb, ldc, m, n, k, kcBlock;

@@ -16,9 +16,9 @@ internal static class GemmBlocking
 {
     public const int MR = 6;
     public const int NR = 16;
-    public const int KC = 256;
-    public const int MC = 144;
-    public const int NC = 3072;
+    public static readonly int KC = Env("MEDFM_GEMM_KC", 256);
+    public static readonly int MC = Env("MEDFM_GEMM_MC", 144);
+    public static readonly int NC = Env("MEDFM_GEMM_NC", 3072);
 
     /// <summary>Products with m·n·k below this take the simple path (no packing, one thread).</summary>
     public const long SmallWork = 32 * 1024;
@@ -33,6 +33,8 @@ internal static class GemmBlocking
         int kc = (k + blocks - 1) / blocks;
         return Math.Min(KC, (kc + 7) & ~7);
     }
+
+    private static int Env(string n, int d) => int.TryParse(Environment.GetEnvironmentVariable(n), out int v) ? v : d;
 
     public static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
 }

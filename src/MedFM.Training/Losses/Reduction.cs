@@ -21,11 +21,11 @@ internal static class LossOps
         _ => throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "unknown reduction"),
     };
 
-    /// <summary>Log-softmax along dim (composed until the fused Tensor.LogSoftmax lands).</summary>
-    public static Tensor LogSoftmax(Tensor x, int dim) => x.LogSoftmaxComposed(dim);
+    /// <summary>Log-softmax along dim (the engine's fused kernel).</summary>
+    public static Tensor LogSoftmax(Tensor x, int dim) => x.LogSoftmax(dim);
 
-    /// <summary>Softmax along dim (composed until the fused Tensor.Softmax lands).</summary>
-    public static Tensor Softmax(Tensor x, int dim) => x.SoftmaxComposed(dim);
+    /// <summary>Softmax along dim (the engine's fused kernel).</summary>
+    public static Tensor Softmax(Tensor x, int dim) => x.Softmax(dim);
 
     /// <summary>[1, C, 1, ...] view shape for per-class vectors against [N, C, ...].</summary>
     public static int[] ClassShape(int c, int rank)

@@ -58,6 +58,17 @@ public class LayerFixtureTests
 
     [Theory]
     [MemberData(nameof(Cases))]
+    public void BuildsUnderMetaScopeWithTheSameKeys(string name)
+    {
+        var real = Build(name).StateDict().Select(kv => (kv.Key, ShapeUtil.Format(kv.Value.Shape), kv.Value.DType)).ToList();
+        Module meta;
+        using (Tensor.MetaScope()) meta = Build(name);
+        Assert.All(meta.StateDict(), kv => Assert.True(kv.Value.IsMeta, kv.Key));
+        Assert.Equal(real, meta.StateDict().Select(kv => (kv.Key, ShapeUtil.Format(kv.Value.Shape), kv.Value.DType)).ToList());
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
     public void ReprEqualsTorch(string name)
     {
         var c = JsonFixture.Case(JsonFixture.Load(File).GetProperty("cases"), name);

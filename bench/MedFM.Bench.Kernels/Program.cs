@@ -9,6 +9,10 @@ IBenchCommand[] commands =
     new GemmBench(),
     new ConvBench(),
     new InterpolateBench(),
+    new EltwiseBench(),
+    new SoftmaxBench(),
+    new LayerNormBench(),
+    new AttentionBench(),
 };
 
 if (args.Length == 0 || args[0] is "list" or "-h" or "--help")

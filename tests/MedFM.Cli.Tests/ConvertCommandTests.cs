@@ -169,6 +169,6 @@ public sealed class ConvertCommandTests : IDisposable
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains("not empty", refused.Stderr);
         Assert.Equal(["keep.txt"], Directory.GetFiles(busy).Select(Path.GetFileName));
-        Assert.Empty(Directory.GetDirectories(_dir).Where(d => Path.GetFileName(d).StartsWith('.')));
+        Assert.DoesNotContain(Directory.GetDirectories(_dir), d => Path.GetFileName(d).StartsWith('.'));
     }
 }

@@ -77,7 +77,7 @@ public sealed class DeidentifyCommandTests : IDisposable
             Assert.Contains(says, line);
             Assert.False(Directory.Exists(output));
         }
-        Assert.Empty(Directory.GetDirectories(_dir).Where(d => Path.GetFileName(d).StartsWith('.')));
+        Assert.DoesNotContain(Directory.GetDirectories(_dir), d => Path.GetFileName(d).StartsWith('.'));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MedFM.TestSupport;
 
 namespace MedFM.Cli.Tests.Support;
 

@@ -33,7 +33,12 @@ public static class Deidentifier
 {
     public const string Method = "MedFM: PS3.15 E.1 Basic Application Level Confidentiality Profile";
 
-    /// <summary>De-identifies files and folders into <paramref name="outFolder"/> (files named by their new SOP Instance UID).</summary>
+    /// <summary>
+    /// De-identifies files and folders into <paramref name="outFolder"/> (files named by their new SOP Instance UID).
+    /// Unreadable files are skipped and listed; when no file at all can be de-identified a
+    /// <see cref="DicomSeriesException"/> says why. The outputs are made in a temporary folder and moved into
+    /// <paramref name="outFolder"/> only when every file was written (an existing folder receives them one by one).
+    /// </summary>
     public static DeidentifyResult Run(IEnumerable<string> inputs, string outFolder, DeidentifyOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
@@ -43,18 +48,25 @@ public static class Deidentifier
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
         var written = new List<(string, string)>();
         var skipped = new List<DicomWarning>();
-        Directory.CreateDirectory(outFolder);
-        foreach (var input in inputs.SelectMany(i => DicomSeriesScanner.Files(i, o.Recursive)))
+        var inputList = inputs.ToList();
+        var files = inputList.SelectMany(i => DicomSeriesScanner.Files(i, o.Recursive)).ToList();
+        if (files.Count == 0) throw new DicomSeriesException($"no files to de-identify in {string.Join(", ", inputList.Select(i => $"'{i}'"))}");
+        IO.AtomicFolder.Write(outFolder, staging =>
         {
-            DicomFile file;
-            try { file = DicomFileReader.Read(input); }
-            catch (DicomFormatException e) { skipped.Add(new DicomWarning(DicomWarningKind.Unreadable, e.Detail, input)); continue; }
-            var ds = Deidentify(file.Dataset, salt, map, o);
-            var output = Path.Combine(outFolder, ds.GetString(DicomTags.SOPInstanceUID) + ".dcm");
-            var syntax = file.TransferSyntax.IsEncapsulated ? file.TransferSyntax : TransferSyntax.ExplicitVRLittleEndian;
-            DicomWriter.Write(output, ds, syntax);
-            written.Add((input, output));
-        }
+            foreach (var input in files)
+            {
+                DicomFile file;
+                try { file = DicomFileReader.Read(input); }
+                catch (DicomFormatException e) { skipped.Add(new DicomWarning(DicomWarningKind.Unreadable, e.Detail, input)); continue; }
+                var ds = Deidentify(file.Dataset, salt, map, o);
+                var name = ds.GetString(DicomTags.SOPInstanceUID) + ".dcm";
+                var syntax = file.TransferSyntax.IsEncapsulated ? file.TransferSyntax : TransferSyntax.ExplicitVRLittleEndian;
+                DicomWriter.Write(Path.Combine(staging, name), ds, syntax);
+                written.Add((input, Path.Combine(outFolder, name)));
+            }
+            if (written.Count == 0)
+                throw new DicomSeriesException($"none of the {files.Count} file(s) is readable DICOM (first: {skipped[0]})");
+        }, mergeIntoExisting: true);
         return new DeidentifyResult(written, skipped, map);
     }
 

@@ -1,0 +1,52 @@
+using MedFM.Models.Checkpoints;
+using MedFM.Models.Loading;
+using MedFM.NN;
+using MedFM.Tensors;
+
+namespace MedFM.Models.Vit;
+
+/// <summary>What loading a ViT checkpoint did: the adapter's key plan and the state-dict load.</summary>
+public sealed record VitLoadResult(VisionTransformer Model, VitKeyPlan Plan, LoadReport Report, string StatePath);
+
+/// <summary>
+/// Builds a preset's VisionTransformer and fills it from a checkpoint (safetensors or PyTorch .pth/.bin read through the
+/// allow-list unpickler; nested layouts such as {"model": ...} are found), strictly by default. Key changes happen
+/// only in <see cref="VitCheckpointAdapter"/>.
+/// </summary>
+public static class VitLoader
+{
+    public static VisionTransformer Load(VitPreset preset, string checkpointPath, bool strict = true) =>
+        LoadWithReport(preset, checkpointPath, strict).Model;
+
+    public static VitLoadResult LoadWithReport(VitPreset preset, string checkpointPath, bool strict = true, string? statePath = null)
+    {
+        var found = CheckpointFile.Load(checkpointPath, statePath);
+        using var sd = found.StateDict;
+        var model = new VisionTransformer(preset.Config);
+        var (plan, report) = LoadInto(model, preset, sd, strict, Path.GetFileName(checkpointPath));
+        model.Eval();
+        return new VitLoadResult(model, plan, report, found.Path);
+    }
+
+    /// <summary>Adapts <paramref name="state"/> with the preset's layout and loads it into <paramref name="model"/>.</summary>
+    public static (VitKeyPlan Plan, LoadReport Report) LoadInto(VisionTransformer model, VitPreset preset, IReadOnlyDictionary<string, CheckpointTensor> state,
+        bool strict = true, string source = "<memory>")
+    {
+        var plan = VitCheckpointAdapter.Plan(preset.Layout, state.Keys, model.Config);
+        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var (from, to) in plan.Map)
+            tensors[to] = state[from].ToTensor();
+        var own = model.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        foreach (var key in plan.Initialised)
+            if (own.TryGetValue(key, out var target))
+                tensors[key] = key.EndsWith(".weight", StringComparison.Ordinal) ? Tensor.Ones(target.ShapeArray()) : Tensor.Zeros(target.ShapeArray());
+        try
+        {
+            return (plan, model.LoadStateDict(tensors, strict));
+        }
+        catch (StateDictException e)
+        {
+            throw new StateDictException($"{preset.Name} ({preset.Config.EmbedDim}-wide, {preset.Config.Depth} blocks) from {source}", e.Report);
+        }
+    }
+}

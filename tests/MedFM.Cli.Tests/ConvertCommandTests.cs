@@ -132,6 +132,34 @@ public sealed class ConvertCommandTests : IDisposable
     }
 
     [Fact]
+    public void JpegLsSeries_DecodesThroughGdcm_AndWithoutGdcm_NamesThePackage()
+    {
+        var (m, folder) = ObliqueSeries();
+        var jls = PathOf("jls");
+        Directory.CreateDirectory(jls);
+        foreach (var f in Directory.GetFiles(folder))
+            DcmtkTools.Convert("dcmcjpls", f, Path.Combine(jls, Path.GetFileName(f)), "+el");
+        Assert.Contains("=JPEGLSLossless", DcmtkTools.DcmDump(Directory.GetFiles(jls)[0], "-M", "+P", "0002,0010"));
+
+        var output = PathOf("jls.nii");
+        Assert.Equal(0, CliRunner.Run("convert", jls, "--out", output).ExitCode);
+        var v = NiftiReader.ReadVolume(output);
+        for (int k = 0; k < m.Slices; k++)
+            for (int j = 0; j < m.Rows; j++)
+                for (int i = 0; i < m.Cols; i++)
+                    Assert.Equal(m.Hu(i, j, k), v.GetValue(i, j, k));
+
+        var missing = PathOf("no-gdcm");
+        Directory.CreateDirectory(missing);
+        var absent = PathOf("absent.nii");
+        var r = CliRunner.Run(new Dictionary<string, string> { ["MEDFM_GDCM_DIR"] = missing }, "convert", jls, "--out", absent);
+        Assert.NotEqual(0, r.ExitCode);
+        var line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("install the Debian package libgdcm-cil", line);
+        Assert.False(File.Exists(absent));
+    }
+
+    [Fact]
     public void BadInputs_FailWithOneLine_AndWriteNothing()
     {
         var (_, folder) = ObliqueSeries();

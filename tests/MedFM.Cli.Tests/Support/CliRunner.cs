@@ -16,7 +16,13 @@ public static class CliRunner
 
     public static CliResult Run(params string[] args) => Run(TimeSpan.FromMinutes(5), args);
 
-    public static CliResult Run(TimeSpan timeout, params string[] args)
+    public static CliResult Run(TimeSpan timeout, params string[] args) => Run(timeout, new Dictionary<string, string>(), args);
+
+    /// <summary>Runs with extra environment variables (e.g. to hide an optional native component).</summary>
+    public static CliResult Run(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Run(TimeSpan.FromMinutes(5), environment, args);
+
+    private static CliResult Run(TimeSpan timeout, IReadOnlyDictionary<string, string> environment, string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -25,6 +31,7 @@ public static class CliRunner
             UseShellExecute = false,
             WorkingDirectory = RepoPaths.Root,
         };
+        foreach (var (key, value) in environment) start.Environment[key] = value;
         start.ArgumentList.Add(Entry);
         foreach (var a in args) start.ArgumentList.Add(a);
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start medfm");

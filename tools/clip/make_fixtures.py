@@ -145,6 +145,18 @@ def run_case(name, model, config, tokenizer, image_size, vision_blocks, text_blo
     with open(os.path.join(OUT, f"{name}.json"), "w") as f:
         json.dump({"open_clip_config": config, "texts": texts, "labels": LABELS, "templates": TEMPLATES,
                    "images": IMAGES, "state_dict": [[k, list(v.shape)] for k, v in model.state_dict().items()]}, f, indent=1)
+    _print_io(name, io)
+    return model
+
+
+def save_training_checkpoint(model, name):
+    """An open_clip training checkpoint as its train script saves it: {"epoch", "name", "state_dict"} with the
+    DataParallel "module." prefix, weights in float16."""
+    sd = {"module." + k: v.half() for k, v in model.state_dict().items()}
+    torch.save({"epoch": 3, "name": name, "state_dict": sd}, os.path.join(OUT, f"{name}.pt"))
+
+
+def _print_io(name, io):
     print(name, {k: tuple(v.shape) for k, v in io.items() if not k.startswith("io.visual_block") and not k.startswith("io.text_block")})
 
 
@@ -161,6 +173,8 @@ def clip_case(name, seed, quick_gelu, custom_text):
     randomize(model, seed, logit_scale=4.0)
     texts = [t.format(label) for label in LABELS for t in TEMPLATES] + [LONG_TEXT, ""]
     run_case(name, model, config, small_clip_tokenizer(), 32, model.visual.transformer.resblocks, text_blocks, texts)
+    if not custom_text:
+        save_training_checkpoint(model, name + "_openclip")
 
 
 def tiny_timm_create(real):

@@ -38,7 +38,7 @@ public sealed class ClipModel : Module
             if (text.TextProjectionLinear is not null) Register("text_projection", text.TextProjectionLinear);
             Text = text;
         }
-        LogitScale = RegisterParameter("logit_scale", Tensor.Scalar(MathF.Log(1f / 0.07f)));
+        LogitScale = RegisterParameter("logit_scale", Tensor.Full(MathF.Log(1f / 0.07f)));   // 0-D, as open_clip
     }
 
     public ClipConfig Config { get; }

@@ -44,7 +44,7 @@ public sealed class SamAttention : Module<Tensor, Tensor>
         var v = qkv.Select(0, 2);
         var (relH, relW) = RelPos.Decomposed(q.Reshape(b * NumHeads, h, w, HeadDim), RelPosH, RelPosW, h, w, h, w);
         var o = Attend.SdpaDecomposedRelPos(q, k, v,
-            relH.Reshape(b, NumHeads, h * w, h), relW.Reshape(b, NumHeads, h * w, w));              // [B, nH, HW, Dh]
+            relH.Reshape(b, NumHeads, h, w, h), relW.Reshape(b, NumHeads, h, w, w));              // [B, nH, HW, Dh]
         return Proj.Forward(o.Reshape(b, NumHeads, h, w, HeadDim).Permute(0, 2, 3, 1, 4).Reshape(b, h, w, c));  // [B, H, W, C]
     }
 }

@@ -132,6 +132,34 @@ public sealed class ConvertCommandTests : IDisposable
     }
 
     [Fact]
+    public void FolderWithTwoSeries_WarnsAboutTheOther_AndSeriesPicksIt()
+    {
+        var folder = PathOf("two");
+        var big = new SeriesMaker { Slices = 4 };
+        var small = new SeriesMaker { Slices = 2, SeriesUid = "1.2.826.0.1.3680043.2.1125.5.7", Slope = 1, Intercept = 0 };
+        big.WriteAll(Directory.CreateDirectory(Path.Combine(folder, "a")).FullName);
+        small.WriteAll(Directory.CreateDirectory(Path.Combine(folder, "b")).FullName);
+
+        var r = CliRunner.Run("convert", folder, "--out", PathOf("big.nii"));
+        Assert.Equal(0, r.ExitCode);
+        var warning = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"medfm: warning: OtherSeries: loaded the largest series {big.SeriesUid} (4 images); 1 other(s) not loaded: {small.SeriesUid} (2)", warning);
+        Assert.Equal(4, NiftiReader.ReadVolume(PathOf("big.nii")).Depth);
+
+        var chosen = CliRunner.Run("convert", folder, "--out", PathOf("small.nii"), "--series", small.SeriesUid);
+        Assert.Equal(0, chosen.ExitCode);
+        Assert.Equal("", chosen.Stderr);
+        var v = NiftiReader.ReadVolume(PathOf("small.nii"));
+        Assert.Equal(2, v.Depth);
+        Assert.Equal(small.Hu(5, 6, 1), v.GetValue(5, 6, 1));
+
+        var missing = CliRunner.Run("convert", folder, "--out", PathOf("none.nii"), "--series", "1.2.3.4.5");
+        Assert.NotEqual(0, missing.ExitCode);
+        Assert.Contains("series 1.2.3.4.5 not found", missing.Stderr);
+        Assert.False(File.Exists(PathOf("none.nii")));
+    }
+
+    [Fact]
     public void JpegLsSeries_DecodesThroughGdcm_AndWithoutGdcm_NamesThePackage()
     {
         var (m, folder) = ObliqueSeries();

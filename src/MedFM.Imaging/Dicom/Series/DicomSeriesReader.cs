@@ -40,6 +40,12 @@ public static class DicomSeriesReader
                 : $"series {seriesInstanceUid} not found in '{pathOrFolder}'");
         if (o.Strict && warnings.FirstOrDefault(w => w.Kind == DicomWarningKind.MixedSeries) is { } mixed)
             throw new DicomSeriesException(mixed.ToString());
+        var others = all.Where(s => s != chosen).ToList();
+        if (seriesInstanceUid is null && others.Count > 0)
+            warnings = [.. warnings, new DicomWarning(DicomWarningKind.OtherSeries,
+                $"loaded the largest series {chosen.SeriesInstanceUid}{(chosen.Part > 0 ? $" (part {chosen.Part})" : "")} ({chosen.Slices.Count} images); " +
+                $"{others.Count} other(s) not loaded: " + string.Join(", ", others.Take(5).Select(s => $"{s.SeriesInstanceUid}{(s.Part > 0 ? $" (part {s.Part})" : "")} ({s.Slices.Count})")) +
+                (others.Count > 5 ? ", ..." : ""))];
         return Load(chosen, o, warnings);
     }
 

@@ -23,6 +23,8 @@ public enum DicomWarningKind
     MixedPixels,
     /// <summary>A Specific Character Set this library does not decode (text read as Latin-1).</summary>
     UnsupportedCharacterSet,
+    /// <summary>The folder holds more image series than the one loaded (chosen as the largest when none was named).</summary>
+    OtherSeries,
 }
 
 /// <summary>One warning, with the file it concerns when there is one.</summary>

@@ -4,7 +4,7 @@
 # running its install scripts, which would try to download GPU binaries). Idempotent; needs root the first time.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-pkgs=(python3-torch python3-numpy python3-pil libopenblas0-openmp libjemalloc2 nodejs npm)
+pkgs=(python3-torch python3-numpy python3-pil python3-pydicom python3-nibabel libopenblas0-openmp libjemalloc2 nodejs npm)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 command -v node >/dev/null 2>&1 && missing=("${missing[@]/nodejs}") && missing=("${missing[@]/npm}")

@@ -11,12 +11,17 @@ using MedFM.Imaging.Dicom;
 // compared (voxel sum, a slice-order checksum, origin).
 // Usage: dotnet run -c Release --project bench/MedFM.Bench.Dicom -- [--slices N] [--size N] [--rounds N] [--python /usr/bin/python3]
 //
-// Measured on the 2-core machine of record while it was shared (load average 20-30, so single numbers swing 2-4x;
-// the alternation keeps the ratio meaningful), pydicom 2.3.1 + numpy 1.24.2, 9 rounds, identical volumes:
-//   MedFM parallel  median 1.136 s (min 0.663)   MedFM one thread  median 1.173 s (min 0.738)
-//   pydicom + numpy median 2.458 s (min 1.331)   ratio pydicom / MedFM 2.16x (parallel), 2.10x (one thread)
-// An earlier, less loaded run of the same series (5 repeats, sides timed one after the other): MedFM 0.376 s parallel,
-// 0.956 s one thread, pydicom 3.438 s.
+// Measured on the 2-core machine of record while it was shared with other jobs (load average 20-30, so single times
+// swing 2-4x and even the alternating ratio is not stable), pydicom 2.3.1 + numpy 1.24.2, identical volumes each run:
+//   run  MedFM parallel  MedFM one thread  pydicom + numpy   ratio (parallel / one thread)
+//   1    0.376 s         0.956 s           3.438 s          9.1x / 3.6x   (5 repeats, sides timed one after the other)
+//   2    1.130 s         1.078 s           1.110 s          1.0x / 1.0x   (same, heavier load)
+//   3    1.136 s         1.173 s           2.458 s          2.2x / 2.1x   (9 alternating rounds, medians)
+//   4    1.273 s         1.042 s           1.050 s          0.8x / 1.0x   (9 alternating rounds, medians)
+// The 2x target is therefore not shown on this machine. Known costs on our side: each file is read whole into a new
+// 512 KB array and decoded into a second one (large-object-heap churn, 600 allocations per load) before the rescale
+// into the volume, and the header scan opens every file a second time.
+
 int slices = int.Parse(Arg("--slices") ?? "300", CultureInfo.InvariantCulture);
 int size = int.Parse(Arg("--size") ?? "512", CultureInfo.InvariantCulture);
 int rounds = int.Parse(Arg("--rounds") ?? "7", CultureInfo.InvariantCulture);

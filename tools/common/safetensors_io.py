@@ -19,7 +19,7 @@ def save(path, tensors, metadata=None):
     header, blobs, offset = {}, [], 0
     for name, value in tensors.items():
         arr = value.detach().cpu().numpy() if hasattr(value, "detach") else np.asarray(value)
-        arr = np.ascontiguousarray(arr)
+        arr = np.ascontiguousarray(arr).reshape(arr.shape)  # ascontiguousarray alone turns 0-D into [1]
         if arr.dtype not in _DTYPES:
             raise ValueError(f"{name}: unsupported dtype {arr.dtype}")
         data = arr.astype(arr.dtype.newbyteorder("<"), copy=False).tobytes()

@@ -1,6 +1,7 @@
 using MedFM.NN;
 using MedFM.NN.Layers;
 using MedFM.Tensors;
+using MedFM.Tensors.Memory;
 
 namespace MedFM.Models.Vit;
 
@@ -58,9 +59,13 @@ public sealed class VisionTransformer : Module<Tensor, Tensor>
     public Tensor ForwardFeatures(Tensor images, Action<int, Tensor>? onBlock = null)
     {
         var x = PosEmbedTokens(PatchEmbed.Forward(images));        // [B, T, D]
+        bool pooled = TensorScope.Current is not null;
         for (int i = 0; i < Blocks.Count; i++)
         {
-            x = Blocks[i].Forward(x);
+            var block = Blocks[i];
+            var input = x;
+            // Under an inference scope each block's temporaries go back to the pool as soon as it is done.
+            x = pooled ? TensorScope.Run(() => block.Forward(input)) : block.Forward(input);
             onBlock?.Invoke(i, x);
         }
         return norm.Forward(x);

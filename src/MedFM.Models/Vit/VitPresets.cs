@@ -1,8 +1,10 @@
+using System.Text.Json.Serialization;
 using MedFM.Imaging.Transforms;
 
 namespace MedFM.Models.Vit;
 
 /// <summary>Where a preset's published checkpoints come from, which decides the one adapter their keys go through.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<VitCheckpointLayout>))]
 public enum VitCheckpointLayout
 {
     /// <summary>timm / UNI state dicts: keys as the model registers them (a DataParallel "module." prefix is removed).</summary>

@@ -9,8 +9,8 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return InfoCommand.Create();
-        yield return InspectCommand.Create();
-        yield return EmbedCommand.Create();
+        yield return ZeroShotCommand.Create();
+        yield return RetrieveCommand.Create();
         yield return ConvertCommand.Create();
         yield return DicomCommand.Create();
         yield return DeidentifyCommand.Create();

@@ -210,6 +210,7 @@ def biomedclip_case(name, seed):
     texts = [t.format(label) for label in LABELS for t in TEMPLATES] + [LONG_TEXT, ""]
     run_case(name, model, config, BertTokenize(64), 32, model.visual.trunk.blocks,
              model.text.transformer.encoder.layer, texts)
+    save_training_checkpoint(model, name + "_openclip")
 
 
 def full_size_keys():

@@ -49,6 +49,7 @@ public sealed class ZeroShotClassifier
         for (int i = 0; i < templates.Count; i++)
             if (!templates[i].Contains("{}", StringComparison.Ordinal))
                 throw new ClipInputException($"zero-shot: template {i + 1} ('{templates[i]}') has no {{}} where the class name goes");
+        using var noGrad = Tensors.Autograd.GradMode.Disable();
         int c = labels.Count, t = templates.Count, e = model.EmbedDim;
         var prompts = new List<string>(c * t);
         foreach (var label in labels)

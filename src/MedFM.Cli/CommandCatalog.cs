@@ -11,6 +11,8 @@ internal static class CommandCatalog
         yield return InfoCommand.Create();
         yield return ZeroShotCommand.Create();
         yield return RetrieveCommand.Create();
+        yield return InspectCommand.Create();
+        yield return EmbedCommand.Create();
         yield return ConvertCommand.Create();
         yield return DicomCommand.Create();
         yield return DeidentifyCommand.Create();

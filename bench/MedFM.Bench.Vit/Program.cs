@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Globalization;
+using MedFM.Bench.Sam;
+using MedFM.Models.Vit;
+using MedFM.Tensors;
+using MedFM.Tensors.IO;
+using MedFM.Tensors.Memory;
+
+// ViT-B/16 forward (224², logits) against the peers, same machine, same run, same thread count (MEDFM_THREADS):
+//   MedFM.Bench.Vit [repeats] [batch,batch,...] [--ort]
+// The reference (bench/vit/vit_peer.py, TIMM_PATH = a pytorch-image-models checkout) builds timm's vit_base_patch16_224
+// with seeded weights, times it under tuned PyTorch and writes weights, inputs and outputs; MedFM loads the same
+// file strictly through the preset, checks parity of logits and pooled features, and times the same inputs. With
+// --ort the exported ONNX model is timed on ONNX Runtime (bench/peers/setup.sh installs it). Ratio = peer / MedFM.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+int threads = EngineInfo.Threads;
+int repeats = args.Length > 0 && int.TryParse(args[0], out var r) ? r : 5;
+int[] batches = args.Length > 1 && !args[1].StartsWith("--") ? args[1].Split(',').Select(int.Parse).ToArray() : [1, 8];
+bool ort = args.Contains("--ort");
+string root = Peers.Root();
+string dir = Directory.CreateTempSubdirectory("medfm-vit-bench-").FullName;
+Console.WriteLine($"ViT-B/16 224² forward, {threads} thread(s), median of {repeats} after one warm-up; peer files in a temporary folder");
+var torch = Peers.Run(Path.Combine(root, "bench", "peers", "torch-tuned.sh"),
+    new[] { Path.Combine(root, "bench", "vit", "vit_peer.py"), dir, threads.ToString(), repeats.ToString(), string.Join(",", batches) }
+        .Concat(ort ? ["--onnx"] : Array.Empty<string>()), threads);
+
+var model = VitLoader.Load(VitPresets.VitBasePatch16_224, Path.Combine(dir, "vit_base_seeded.safetensors"));
+var pool = new BufferPool();
+var rows = new List<string>();
+foreach (int b in batches)
+{
+    var input = Npy.Read(Path.Combine(dir, $"input_b{b}.npy"));
+    var x = Tensor.Wrap(input.ToFloat32(), input.Shape);
+    Tensor logits = null!, pooled;
+    var times = new List<double>();
+    for (int i = 0; i <= repeats; i++)
+    {
+        var clock = Stopwatch.StartNew();
+        using (var scope = TensorScope.Begin(pool))
+            logits = scope.Keep(model.Forward(x).Contiguous());
+        if (i > 0) times.Add(clock.Elapsed.TotalSeconds);
+    }
+    using (var scope = TensorScope.Begin(pool))
+        pooled = scope.Keep(model.Embed(x).Contiguous());
+    var (cosL, errL) = Compare(logits, Npy.Read(Path.Combine(dir, $"logits_b{b}.npy")).ToFloat32());
+    var (cosP, errP) = Compare(pooled, Npy.Read(Path.Combine(dir, $"pooled_b{b}.npy")).ToFloat32());
+    Console.WriteLine($"parity b{b}: logits cosine {cosL:F8} max|Δ|/scale {errL:E2}; pooled cosine {cosP:F8} max|Δ|/scale {errP:E2}");
+    double ours = Peers.Median(times), theirs = Peers.Median(torch.GetProperty("times_s").GetProperty(b.ToString()));
+    string row = $"{$"batch {b} (s)",-22}{ours,10:F3}{theirs,10:F3}{theirs / ours,8:F2}";
+    if (ort)
+    {
+        var node = Peers.Run("node", new[] { Path.Combine(root, "bench", "peers", "ort-run.mjs"), Path.Combine(dir, "vit_base.onnx"),
+            threads.ToString(), repeats.ToString(), $"image={b}x3x224x224" }, threads, Path.Combine(root, "bench", "peers"));
+        double t = node.GetProperty("median_s").GetDouble();
+        row += $"{t,10:F3}{t / ours,8:F2}   (ORT peak RSS {node.GetProperty("peak_rss_bytes").GetDouble() / 1e9:F2} GB)";
+    }
+    rows.Add(row);
+}
+long ourPeak = Process.GetCurrentProcess().PeakWorkingSet64;
+Console.WriteLine($"{"",-22}{"MedFM",10}{"PyTorch",10}{"ratio",8}{(ort ? $"{"ORT",10}{"ratio",8}" : "")}");
+rows.ForEach(Console.WriteLine);
+Console.WriteLine($"{"peak RSS (GB)",-22}{ourPeak / 1e9,10:F2}{torch.GetProperty("peak_rss_bytes").GetDouble() / 1e9,10:F2}");
+Console.WriteLine($"PyTorch {torch.GetProperty("torch").GetString()} tuned (OpenMP OpenBLAS + jemalloc), timm {torch.GetProperty("timm").GetString()}, " +
+                  $"{torch.GetProperty("threads").GetInt32()} thread(s); ratio = peer time / MedFM time (> 1: MedFM faster)");
+Directory.Delete(dir, recursive: true);
+return 0;
+
+static (double Cosine, double ScaledMaxError) Compare(Tensor ours, float[] reference)
+{
+    var a = ours.ToArray();
+    if (a.Length != reference.Length) throw new InvalidOperationException($"sizes differ: {a.Length} vs {reference.Length}");
+    double dot = 0, na = 0, nr = 0, diff = 0, scale = 0;
+    for (int i = 0; i < a.Length; i++)
+    {
+        dot += (double)a[i] * reference[i];
+        na += (double)a[i] * a[i];
+        nr += (double)reference[i] * reference[i];
+        diff = Math.Max(diff, Math.Abs(a[i] - reference[i]));
+        scale = Math.Max(scale, Math.Abs(reference[i]));
+    }
+    return (dot / Math.Sqrt(na * nr), diff / scale);
+}

@@ -34,13 +34,14 @@ public static class CheckpointFile
     {
         if (head.Length >= 4 && (head[..4].SequenceEqual("PK\x03\x04"u8) || head[..4].SequenceEqual("PK\x05\x06"u8)))
             return CheckpointFormat.TorchZip;
-        // Legacy: a protocol-2+ pickle of the magic number as LONG1, or (protocol 4/5) a FRAME first.
-        if (head.Length >= 2 && head[0] == 0x80 && head[1] is >= 2 and <= 5) return CheckpointFormat.TorchLegacy;
+        // safetensors before pickles: a header length such as 0x580 begins with the bytes of PROTO 5.
         if (head.Length >= 9 && head[8] == (byte)'{')
         {
             ulong n = BinaryPrimitives.ReadUInt64LittleEndian(head);
             if (n <= SafetensorsHeader.MaxHeaderLength && (long)n <= fileLength - 8) return CheckpointFormat.Safetensors;
         }
+        // Legacy: a protocol-2+ pickle of the magic number as LONG1, or (protocol 4/5) a FRAME first.
+        if (head.Length >= 2 && head[0] == 0x80 && head[1] is >= 2 and <= 5) return CheckpointFormat.TorchLegacy;
         return CheckpointFormat.Unknown;
     }
 

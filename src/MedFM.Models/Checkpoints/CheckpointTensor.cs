@@ -17,7 +17,7 @@ public sealed record CheckpointTensor
     public const int MaxRank = 64;
 
     /// <summary>Most elements a view may have when it has more elements than its storage (an expanded view).</summary>
-    public const long MaxRepeatedElements = 1 << 24;
+    public const long MaxRepeatedElements = 1 << 22;
 
     private const int ChunkBytes = 1 << 27;
 

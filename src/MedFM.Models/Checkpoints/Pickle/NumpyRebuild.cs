@@ -31,6 +31,7 @@ internal static class NumpyRebuild
     public static object Scalar(PyTuple args, Unpickler ctx)
     {
         if (args.Count != 2 || args[0] is not NumpyDType dt) throw ctx.Error("numpy scalar expects (dtype, bytes)");
+        if (args[1] is string text) ctx.Charge(text.Length);
         var bytes = args[1] switch
         {
             byte[] b => b,

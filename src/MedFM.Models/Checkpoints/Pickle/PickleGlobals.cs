@@ -80,8 +80,13 @@ internal static class PickleGlobals
     /// <summary>GLOBAL / STACK_GLOBAL / INST: an allowed name, or UnsafeCheckpointException.</summary>
     public static PyGlobal Resolve(string module, string name, Unpickler ctx)
     {
-        // Python 2 module names (pickle's fix_imports) and torch's own renaming (serialization.py load_module_mapping).
-        module = module switch { "__builtin__" => "builtins", "copy_reg" => "copyreg", "torch.tensor" => "torch._tensor", _ => module };
+        // Python 2 module names, as pickle's fix_imports maps them for protocols < 3 (Lib/_compat_pickle.py; Python 3
+        // itself writes subprocess.Popen as commands.Popen at protocol 2), and torch's own renaming (serialization.py).
+        module = module switch
+        {
+            "__builtin__" or "exceptions" => "builtins", "copy_reg" => "copyreg", "commands" => "subprocess",
+            "cPickle" => "pickle", "thread" => "_thread", "torch.tensor" => "torch._tensor", _ => module,
+        };
         return Allowed.TryGetValue(module + "." + name, out var g) ? g : throw ctx.Unsafe(module + "." + name);
     }
 
@@ -133,16 +138,22 @@ internal static class PickleGlobals
         }
     }
 
+    /// <summary>Python's BUILD unpacks one level only: a state is a dict, None, or (dict state, slot state) of those.</summary>
     private static void SetAttributes(PyDict target, object? state, Unpickler ctx)
     {
-        if (state is PyTuple { Count: 2 } t) // (dict state, slot state)
+        if (state is PyTuple { Count: 2 } t)
         {
-            SetAttributes(target, t[0], ctx);
-            SetAttributes(target, t[1], ctx);
-            return;
+            AddAttributes(target, t[0], ctx);
+            AddAttributes(target, t[1], ctx);
         }
+        else AddAttributes(target, state, ctx);
+    }
+
+    private static void AddAttributes(PyDict target, object? state, Unpickler ctx)
+    {
         if (state is null) return;
         if (state is not PyDict d) throw ctx.Error($"BUILD state must be a dict, found {Unpickler.TypeName(state)}");
+        ctx.Charge(d.Count);
         foreach (var kv in d)
         {
             if (kv.Key is not string) throw ctx.Error("attribute names in a BUILD state must be strings");
@@ -155,6 +166,7 @@ internal static class PickleGlobals
         var d = new PyDict("collections.OrderedDict");
         if (args.Count == 0) return d;
         if (args.Count != 1 || Items(args[0]) is not { } items) throw ctx.Error("OrderedDict() takes an optional list of pairs");
+        ctx.Charge(items.Count);
         foreach (var pair in items)
         {
             if (Items(pair) is not { Count: 2 } kv) throw ctx.Error("OrderedDict() items must be (key, value) pairs");
@@ -168,6 +180,7 @@ internal static class PickleGlobals
         var s = new PySet(frozen);
         if (args.Count == 0) return s;
         if (args.Count != 1 || Items(args[0]) is not { } items) throw ctx.Error("set() takes an optional list");
+        ctx.Charge(items.Count);
         ctx.AddItems(s, items);
         return s;
     }
@@ -183,9 +196,14 @@ internal static class PickleGlobals
     /// <summary>_codecs.encode(str, 'latin1'): protocol 2's spelling of a bytes object.</summary>
     private static byte[] Encode(PyTuple args, Unpickler ctx)
     {
-        if (args.Count == 1 && args[0] is byte[] raw) return (byte[])raw.Clone();
+        if (args.Count == 1 && args[0] is byte[] raw)
+        {
+            ctx.Charge(raw.Length);
+            return (byte[])raw.Clone();
+        }
         if (args.Count != 2 || args[0] is not string s || args[1] is not string enc)
             throw ctx.Error("_codecs.encode expects (str, encoding)");
+        ctx.Charge(s.Length);
         switch (enc.ToLowerInvariant())
         {
             case "latin1" or "latin-1" or "iso-8859-1" or "iso8859-1":
@@ -201,6 +219,7 @@ internal static class PickleGlobals
     private static PyTuple TorchSize(PyTuple args, Unpickler ctx)
     {
         if (args.Count != 1 || Items(args[0]) is not { } dims) throw ctx.Error("torch.Size expects one tuple");
+        ctx.Charge(dims.Count);
         foreach (var d in dims) if (d is not long) throw ctx.Error("torch.Size dimensions must be integers");
         return new PyTuple(dims.ToArray());
     }
@@ -223,6 +242,7 @@ internal static class PickleGlobals
     {
         var parts = new string[args.Count];
         for (int i = 0; i < parts.Length; i++) parts[i] = args[i] as string ?? throw ctx.Error("pathlib paths must be built from strings");
+        ctx.Charge(parts.Sum(p => (long)p.Length));
         return string.Join('/', parts);
     }
 }

@@ -33,6 +33,15 @@ internal sealed class PyKeyComparer : IEqualityComparer<object>
         return Hashable(key, 0, ref budget);
     }
 
+    /// <summary>The work of hashing or comparing a hashable key, in elements and characters.</summary>
+    public static long Cost(object? key) => key switch
+    {
+        string s => 1 + s.Length,
+        byte[] b => 1 + b.Length,
+        PyTuple t => t.Sum(Cost) + 1,
+        _ => 1,
+    };
+
     private static bool Hashable(object? key, int depth, ref int budget)
     {
         if (--budget < 0) return false;

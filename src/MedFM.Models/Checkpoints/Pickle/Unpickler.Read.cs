@@ -47,6 +47,7 @@ internal sealed partial class Unpickler
     /// <summary>LONG1/LONG4: n bytes of little-endian two's complement.</summary>
     private object ReadLong(long n)
     {
+        if (n < 0) throw Error($"negative integer length {n}");
         if (n > _limits.MaxLongBytes) throw Error($"a {n}-byte integer exceeds the limit of {_limits.MaxLongBytes} bytes");
         var bytes = ReadBytes(n);
         if (n == 0) return 0L;

@@ -29,6 +29,8 @@ internal sealed partial class Unpickler
     private long _pos;
     private long _opStart;
     private int _protocol;
+    private long _work;
+    private readonly long _workLimit;
 
     /// <param name="source">The file or buffer.</param>
     /// <param name="start">Offset of the pickle's first byte.</param>
@@ -47,6 +49,7 @@ internal sealed partial class Unpickler
         Entry = entry;
         _reportBase = reportRelative ? start : 0;
         _limits = limits ?? UnpicklerLimits.Default;
+        _workLimit = _limits.BaseWork + _limits.WorkPerByte * Math.Max(0, end - start);
         _persistent = persistent;
     }
 
@@ -97,7 +100,7 @@ internal sealed partial class Unpickler
             case (byte)'K': Push((long)ReadByte()); break;
             case (byte)'M': Push((long)ReadUInt16()); break;
             case 0x8a: Push(ReadLong(ReadByte())); break;
-            case 0x8b: Push(ReadLong(ReadLength(ReadInt32()))); break;
+            case 0x8b: Push(ReadLong(ReadInt32())); break;
             case (byte)'F': Push(ParseTextFloat(ReadLine())); break;
             case (byte)'G': Push(ReadDoubleBigEndian()); break;
             case (byte)'S': Push(ParseQuotedString(ReadLine())); break;
@@ -207,6 +210,18 @@ internal sealed partial class Unpickler
         Push(v);
     }
 
+    /// <summary>
+    /// Counts work that does not consume input: elements copied out of values already built and characters of keys
+    /// hashed. Memo references are a few bytes each, so without this bound a small pickle could hand one big list to
+    /// set() or one long string to a dict again and again and take quadratic time and memory.
+    /// </summary>
+    internal void Charge(long units)
+    {
+        _work += units;
+        if (_work > _workLimit)
+            throw Error($"the pickle copies and hashes more than {_workLimit} elements ({_limits.WorkPerByte} per byte of pickle): it amplifies its input");
+    }
+
     // ---- container helpers ----
 
     private List<object?> TargetList() => Peek() as List<object?> ?? throw Error($"APPEND onto {TypeName(Peek())}, not a list");
@@ -224,6 +239,7 @@ internal sealed partial class Unpickler
     internal void SetItem(PyDict d, object? key, object? value)
     {
         if (!PyKeyComparer.IsHashable(key)) throw Error($"unhashable or too complex dict key of type {TypeName(key)}");
+        Charge(PyKeyComparer.Cost(key));
         d.Set(key, value);
     }
 
@@ -232,6 +248,7 @@ internal sealed partial class Unpickler
         foreach (var item in items)
         {
             if (!PyKeyComparer.IsHashable(item)) throw Error($"unhashable or too complex set item of type {TypeName(item)}");
+            Charge(PyKeyComparer.Cost(item));
             s.Add(item);
         }
     }

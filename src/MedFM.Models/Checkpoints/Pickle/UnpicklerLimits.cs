@@ -22,4 +22,13 @@ public sealed record UnpicklerLimits
 
     /// <summary>Most bytes in a LONG1/LONG4 integer.</summary>
     public int MaxLongBytes { get; init; } = 1 << 12;
+
+    /// <summary>
+    /// Copying and hashing allowed per byte of pickle (elements copied out of values already built, characters of
+    /// dict keys hashed), on top of <see cref="BaseWork"/>: real checkpoints need about one unit per byte.
+    /// </summary>
+    public int WorkPerByte { get; init; } = 16;
+
+    /// <summary>Copying and hashing allowed to any pickle, however short.</summary>
+    public long BaseWork { get; init; } = 1 << 20;
 }

@@ -144,7 +144,7 @@ def save_safetensors(name, tensors, metadata=None, sort=True):
     data, order = safetensors_bytes(tensors, metadata, sort)
     with open(os.path.join(OUT, name), "wb") as f:
         f.write(data)
-    expect(name, "", {k: tensors[k] for k in order}, {"metadata": metadata or {}})
+    expect(name, "", {k: tensors[k].detach().clone() for k in order}, {"metadata": metadata or {}})  # stored C-contiguous
 
 
 # ---- hostile pickles ----

@@ -154,6 +154,19 @@ public class ZeroShotCommandTests
     }
 
     [Fact]
+    public void TinyPresetsRunWithoutACheckpointOnSeededWeights()
+    {
+        string[] args = ["zeroshot", Images(Clip)[0], "--model", Clip.Preset, "--tokenizer", RepoPaths.Fixture(Clip.Tokenizer), "--labels", "a|b|c", "--json"];
+        var first = CliRunner.Run(args);
+        var second = CliRunner.Run(args);
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.Contains("seeded random weights", first.Stderr);
+        Assert.Equal(first.Stdout, second.Stdout);
+        var probs = JsonDocument.Parse(first.Stdout).RootElement.GetProperty("probabilities").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(1.0, probs.Sum(), 5);
+    }
+
+    [Fact]
     public void PublishedPresetsNeedACheckpoint()
     {
         var r = CliRunner.Run("zeroshot", Images(Clip)[0], "--model", "ViT-B-16", "--tokenizer", RepoPaths.Fixture(Clip.Tokenizer), "--labels", "a|b");

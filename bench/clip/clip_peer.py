@@ -1,0 +1,72 @@
+"""PyTorch side of the image–text benchmark (bench/MedFM.Bench.Clip).
+
+Builds open_clip's ViT-B-16 (no pretrained weights; open_clip's own seeded initialisation), writes its weights as
+safetensors, seeded images [B_img, 3, 224, 224] and token ids [B_txt, CONTEXT] (start token, random ids, end token at
+a random position, zero padding) as .npy, times encode_image and encode_text, and saves their outputs for the parity
+check.
+
+Usage: OPEN_CLIP_SRC=<open_clip checkout>/src TIMM_PATH=<timm checkout> python3 clip_peer.py OUT_DIR THREADS REPEATS
+       IMAGE_BATCH TEXT_BATCH CONTEXT
+Prints one JSON line: torch version, threads, image and text times, peak RSS.
+"""
+import json
+import os
+import resource
+import sys
+import time
+import types
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.environ.get("TIMM_PATH", ""))
+sys.path.insert(0, os.environ.get("OPEN_CLIP_SRC", ""))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools", "common"))
+for name, attrs in (("ftfy", {"fix_text": lambda t, **_: t}), ("tqdm", {"tqdm": lambda it=None, *a, **k: it})):
+    try:
+        __import__(name)
+    except ImportError:
+        sys.modules[name] = types.SimpleNamespace(**attrs)
+import open_clip  # noqa: E402
+import safetensors_io  # noqa: E402
+
+
+def timed(fn, repeats):
+    out = fn()  # warm-up
+    ts = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        out = fn()
+        ts.append(time.perf_counter() - t)
+    return out, ts
+
+
+def main():
+    out, threads, repeats = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    b_img, b_txt, context = int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    model = open_clip.create_model("ViT-B-16").eval()
+    safetensors_io.save(os.path.join(out, "clip_vit_b16_seeded.safetensors"), {k: v.contiguous() for k, v in model.state_dict().items()})
+    g = torch.Generator().manual_seed(1)
+    images = torch.randn(b_img, 3, 224, 224, generator=g)
+    ids = torch.zeros(b_txt, context, dtype=torch.long)
+    for r in range(b_txt):
+        n = int(torch.randint(1, context - 1, (1,), generator=g))
+        ids[r, 0] = 49406
+        ids[r, 1:n] = torch.randint(0, 49405, (n - 1,), generator=g)
+        ids[r, n] = 49407
+    np.save(os.path.join(out, "images.npy"), images.numpy())
+    np.save(os.path.join(out, "ids.npy"), ids.numpy())
+    with torch.no_grad():
+        image_emb, t_img = timed(lambda: model.encode_image(images), repeats)
+        text_emb, t_txt = timed(lambda: model.encode_text(ids), repeats)
+    np.save(os.path.join(out, "image_emb.npy"), image_emb.numpy())
+    np.save(os.path.join(out, "text_emb.npy"), text_emb.numpy())
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "image_s": t_img, "text_s": t_txt,
+                      "peak_rss_bytes": peak}))
+
+
+if __name__ == "__main__":
+    main()

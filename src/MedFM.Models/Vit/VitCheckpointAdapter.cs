@@ -37,16 +37,22 @@ public static partial class VitCheckpointAdapter
         var dropped = new List<string>();
         var initialised = new List<string>();
         bool allModule = keys.Count > 0 && keys.All(k => k.StartsWith("module.", StringComparison.Ordinal));
-        foreach (var key in keys)
+        var names = keys.Select(k => allModule ? k["module.".Length..] : k).ToList();
+        // RETFound's two published kinds: the MAE pre-training release (decoder, mask token, final norm) and task
+        // fine-tunes (fc_norm and a task head). Each rule applies only to its kind, so no other ViT passes as RETFound.
+        var source = new Source(
+            PreTraining: names.Any(n => n == "mask_token" || n.StartsWith("decoder_", StringComparison.Ordinal)),
+            HasFcNorm: names.Contains("fc_norm.weight"));
+        for (int i = 0; i < keys.Count; i++)
         {
-            var name = allModule ? key["module.".Length..] : key;
-            var reason = DropReason(layout, name, target);
+            string key = keys[i], name = names[i];
+            var reason = DropReason(layout, name, target, source);
             if (reason is not null) { dropped.Add($"{key} ({reason})"); continue; }
             if (layout == VitCheckpointLayout.DinoV2 && name is "register_tokens")
                 throw new ModelConfigException("DINOv2 checkpoint with register tokens: use a preset with reg_tokens and no_embed_class");
             map[key] = layout == VitCheckpointLayout.DinoV2 ? DinoMlp().Replace(name, m => m.Groups[1].Value + (m.Groups[2].Value == "w12" ? "fc1" : "fc2")) : name;
         }
-        if (layout == VitCheckpointLayout.RetFound && target.UseFcNorm && !map.ContainsValue("fc_norm.weight"))
+        if (layout == VitCheckpointLayout.RetFound && target.UseFcNorm && source.PreTraining && !source.HasFcNorm)
         {
             // RETFound's pre-training release holds the MAE encoder's final norm; the global-pool encoder has none and
             // its fc_norm is a fresh LayerNorm (loaded with strict=False in the reference).
@@ -60,15 +66,17 @@ public static partial class VitCheckpointAdapter
         return new VitKeyPlan(map, dropped, initialised);
     }
 
-    private static string? DropReason(VitCheckpointLayout layout, string name, VitConfig target)
+    private readonly record struct Source(bool PreTraining, bool HasFcNorm);
+
+    private static string? DropReason(VitCheckpointLayout layout, string name, VitConfig target, Source source)
     {
         switch (layout)
         {
             case VitCheckpointLayout.Mae or VitCheckpointLayout.RetFound:
                 if (name.StartsWith("decoder_", StringComparison.Ordinal)) return "MAE decoder";
                 if (name == "mask_token") return "MAE mask token";
-                if (layout == VitCheckpointLayout.RetFound && target.NumClasses == 0 && name.StartsWith("head.", StringComparison.Ordinal))
-                    return "task head; the encoder preset has none";
+                if (layout == VitCheckpointLayout.RetFound && source.HasFcNorm && target.NumClasses == 0 && name.StartsWith("head.", StringComparison.Ordinal))
+                    return "task head of a RETFound fine-tune; the encoder preset has none";
                 return null;
             case VitCheckpointLayout.DinoV2:
                 return name == "mask_token" ? "DINOv2 mask token" : null;

@@ -70,6 +70,18 @@ public class ZeroShotCommandTests
     }
 
     [Fact]
+    public void BertTokenizerJsonGivesTheSameProbabilitiesAsVocabTxt()
+    {
+        var images = Images(Biomed);
+        string[] common = [.. new[] { "zeroshot" }, .. images, "--model", Biomed.Preset, "--checkpoint", RepoPaths.Fixture("clip/biomedclip_tiny_openclip.pt"),
+            "--labels", Labels(Biomed), "--templates", TemplatesFile(Biomed), "--json"];
+        var json = CliRunner.Run([.. common, "--tokenizer", RepoPaths.Fixture("tokenizers/bert_tokenizer.json")]);
+        var vocab = CliRunner.Run([.. common, "--tokenizer", RepoPaths.Fixture(Biomed.Tokenizer)]);
+        Assert.True(json.ExitCode == 0, json.Stderr);
+        Assert.Equal(vocab.Stdout, json.Stdout);
+    }
+
+    [Fact]
     public void TextOutputListsTheTopClassesBestFirst()
     {
         var images = Images(Clip);

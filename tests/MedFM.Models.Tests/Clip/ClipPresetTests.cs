@@ -54,6 +54,24 @@ public class ClipPresetTests
     }
 
     [Fact]
+    public void HubConfigWithLegacyTextKeysReadsAsTheBiomedClipPreset()
+    {
+        // BiomedCLIP's open_clip_config.json as first published: "proj" and "pooler_type" before open_clip's hf_ prefix.
+        const string json = """
+            {"model_cfg": {"embed_dim": 512,
+               "vision_cfg": {"timm_model_name": "vit_base_patch16_224", "timm_model_pretrained": false, "timm_pool": "", "timm_proj": "linear", "image_size": 224},
+               "text_cfg": {"hf_model_name": "microsoft/BiomedNLP-PubMedBERT-base-uncased-abstract", "hf_tokenizer_name": "microsoft/BiomedNLP-PubMedBERT-base-uncased-abstract",
+                            "proj": "mlp", "pooler_type": "cls_last_hidden_state_pooler", "context_length": 256}},
+             "preprocess_cfg": {"mean": [0.48145466, 0.4578275, 0.40821073], "std": [0.26862954, 0.26130258, 0.27577711]}}
+            """;
+        var legacy = ClipConfig.FromOpenClipJson(json, "biomedclip");
+        var preset = ClipPresets.Get("biomedclip");
+        Assert.Equal(preset.Vision, legacy.Vision);
+        Assert.Equal(preset.Text with { HfModelName = null, HfTokenizerName = null }, legacy.Text with { HfModelName = null, HfTokenizerName = null });
+        Assert.Equal(preset.EmbedDim, legacy.EmbedDim);
+    }
+
+    [Fact]
     public void TinyPresetsAreTheFixtureArchitectures()
     {
         foreach (var (preset, fixture) in new[] { ("medfm_clip_tiny", "clip_tiny_quickgelu"), ("medfm_biomedclip_tiny", "biomedclip_tiny") })

@@ -21,6 +21,7 @@ int threads = EngineInfo.Threads;
 string mode = args.Length > 0 ? args[0] : "encoder";
 if (mode == "encoder") return Encoder(args.Length > 1 ? int.Parse(args[1]) : 3, args.Contains("--ort"));
 if (mode == "propagate") return Propagate(args[1], args.Length > 2 ? int.Parse(args[2]) : 100);
+if (mode == "trace") return Trace(args[1], int.Parse(args[2]), SamBox.Parse(args[3]));
 Console.Error.WriteLine("usage: MedFM.Bench.Sam encoder [repeats] [--ort] | propagate <ch2.nii.gz> [slices]");
 return 2;
 
@@ -117,5 +118,15 @@ int Propagate(string ch2, int slices)
     Console.WriteLine($"propagation, bundled medfm_sam_tiny, {threads} thread(s): slices {first}..{last} of {volume.Width}x{volume.Height}x{volume.Depth}, " +
                       $"{result.Slices.Count} segmented in {wall:F2} s = {wall / result.Slices.Count * 1e3:F1} ms per slice " +
                       $"(median slice {Peers.Median(result.Slices.Select(s => s.Seconds)) * 1e3:F1} ms)");
+    return 0;
+}
+
+// Per-slice area and predicted IoU of one propagation (LPS-reoriented volume), to see where and why it stops.
+int Trace(string path, int key, SamBox box)
+{
+    var volume = NiftiReader.ReadVolume(path).Reorient("LPS");
+    var model = SamLoader.Load(SamPresets.MedFmTiny, Path.Combine(Peers.Root(), "models", "medfm_sam_tiny.safetensors"));
+    var result = new SamVolumeSegmenter(new SamPredictor(model)).Segment(volume, new VolumePrompt(key, box));
+    foreach (var s in result.Slices.OrderBy(s => s.Slice)) Console.WriteLine($"{s.Slice,4} {s.Area,6} {s.PredictedIou,7:F3}");
     return 0;
 }

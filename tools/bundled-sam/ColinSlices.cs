@@ -7,8 +7,17 @@ namespace MedFM.BundledSam;
 /// <summary>One structure on one slice: its mask (original pixels, 0/1) and tight box (pixel edges).</summary>
 public sealed record SliceObject(int Label, string Name, byte[] Mask, int Area, SamBox Box);
 
-/// <summary>One axial slice: the 8-bit image as the predictor sees it and the structures drawn on it.</summary>
-public sealed record AtlasSlice(int K, Volume Image, IReadOnlyList<SliceObject> Objects);
+/// <summary>One axial slice: the 8-bit image as the predictor sees it, the atlas labels on it and its structures.</summary>
+public sealed record AtlasSlice(int K, Volume Image, int[] Labels, IReadOnlyList<SliceObject> Objects)
+{
+    /// <summary>Label <paramref name="label"/> (0 = the whole labelled brain) on this slice as 0/1, possibly empty.</summary>
+    public byte[] MaskOf(int label)
+    {
+        var m = new byte[Labels.Length];
+        for (int i = 0; i < m.Length; i++) m[i] = (byte)((label == 0 ? Labels[i] > 0 : Labels[i] == label) ? 1 : 0);
+        return m;
+    }
+}
 
 /// <summary>
 /// Axial slices of the Colin27 T1 MRI with structures from an atlas on the same grid (mricron-data: ch2.nii.gz with
@@ -37,11 +46,12 @@ public static class ColinSlices
         {
             var objects = new List<SliceObject>();
             var plane = labels.AsSpan(k * n, n);
+            var ids = new int[n];
             var brain = new byte[n];
             var byLabel = new Dictionary<int, byte[]>();
             for (int i = 0; i < n; i++)
             {
-                int l = (int)plane[i];
+                int l = ids[i] = (int)plane[i];
                 if (l <= 0) continue;
                 brain[i] = 1;
                 if (!byLabel.TryGetValue(l, out var m)) byLabel[l] = m = new byte[n];
@@ -50,7 +60,7 @@ public static class ColinSlices
             foreach (var (l, m) in byLabel.OrderBy(e => e.Key)) Add(objects, l, names.GetValueOrDefault(l, $"label {l}"), m, w, h);
             if (objects.Count == 0) continue;
             Add(objects, 0, "Brain", brain, w, h);
-            slices.Add(new AtlasSlice(k, u8.Slice(k), objects));
+            slices.Add(new AtlasSlice(k, u8.Slice(k), ids, objects));
         }
         return slices;
     }

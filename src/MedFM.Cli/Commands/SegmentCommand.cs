@@ -24,11 +24,12 @@ internal static class SegmentCommand
         var saveLogits = new Option<string?>("--save-logits") { Description = "Low-res mask logits as float32 .npy [masks, h, w]" };
         var saveEmbedding = new Option<string?>("--save-embedding") { Description = "Save the image embedding (.npy + .json sidecar) to re-prompt later without encoding" };
         var loadEmbedding = new Option<string?>("--load-embedding") { Description = "Use an embedding saved with --save-embedding instead of encoding the image" };
+        var stopIou = new Option<float?>("--stop-iou") { Description = "Volumes: stop propagating at a slice whose predicted IoU is below this (0..1)" };
         var window = new Option<string?>("--window") { Description = "CT window: soft-tissue (default for CT), lung, bone, brain, or level,width" };
 
         var command = new Command("segment", "Segment a structure from a box or points (SAM / MedSAM), in 2-D or through a volume")
         {
-            input, model, checkpoint, box, point, slice, multimask, output, overlay, saveLogits, saveEmbedding, loadEmbedding, window,
+            input, model, checkpoint, box, point, slice, multimask, output, overlay, saveLogits, saveEmbedding, loadEmbedding, window, stopIou,
         };
         command.SetAction(CliErrors.Guard(parse =>
         {
@@ -47,7 +48,10 @@ internal static class SegmentCommand
                 SaveEmbedding = parse.GetValue(saveEmbedding),
                 LoadEmbedding = parse.GetValue(loadEmbedding),
                 Window = parse.GetValue(window) is { } w ? SegmentOptions.ParseWindow(w) : null,
+                StopIou = parse.GetValue(stopIou),
             };
+            if (options.StopIou is { } iou && !(iou is >= 0 and <= 1))
+                throw new SamInputException($"--stop-iou {iou} must lie between 0 and 1");
             if (options.Model is { } m && !SamPresets.All.ContainsKey(m))
                 throw new SamInputException($"unknown model '{m}'; known: {string.Join(", ", SamPresets.All.Keys)}");
             foreach (var line in SegmentJob.Run(options)) Console.WriteLine(line);

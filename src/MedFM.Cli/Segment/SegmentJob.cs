@@ -29,7 +29,7 @@ internal static class SegmentJob
 
     private static void SegmentImage(SegmentOptions o, SegmentInput input, SamPredictor predictor, List<string> lines)
     {
-        if (o.Slice is not null) throw new SamInputException("--slice is for volumes; this input is one 2-D image");
+        if (o.Slice is not null || o.StopIou is not null) throw new SamInputException("--slice and --stop-iou are for volumes; this input is one 2-D image");
         if (o.Box is { Length: 6 }) throw new SamInputException("a 3-D box (6 numbers) needs a volume; this input is one 2-D image");
         var image = input.Volume;
         var rgb = SamImage.ToRgb(SamImage.ToUInt8(image, o.Window));
@@ -70,7 +70,7 @@ internal static class SegmentJob
         VolumePrompt prompt = b.Length == 6
             ? new VolumePrompt((int)Math.Round((b[2] + b[5]) / 2), new SamBox(b[0], b[1], b[3], b[4]), (int)b[2], (int)b[5])
             : new VolumePrompt(o.Slice!.Value, new SamBox(b[0], b[1], b[2], b[3]));
-        var segmenter = new SamVolumeSegmenter(predictor) { Window = o.Window };
+        var segmenter = new SamVolumeSegmenter(predictor) { Window = o.Window, MinPredictedIou = o.StopIou };
         var clock = Stopwatch.StartNew();
         var result = segmenter.Segment(v, prompt, o.Multimask);
         double seconds = clock.Elapsed.TotalSeconds;

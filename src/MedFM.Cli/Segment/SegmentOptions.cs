@@ -21,6 +21,8 @@ internal sealed record SegmentOptions
     public string? SaveEmbedding { get; init; }
     public string? LoadEmbedding { get; init; }
     public WindowPreset? Window { get; init; }
+    /// <summary>Volume propagation stops at a slice whose predicted IoU is below this.</summary>
+    public float? StopIou { get; init; }
 
     public static double[] ParseBox(string text)
     {

@@ -30,6 +30,12 @@ public sealed class SamVolumeSegmenter
     /// <summary>Pixels added around each propagated bounding box.</summary>
     public int BoxMargin { get; init; }
 
+    /// <summary>
+    /// Propagation also stops at a slice whose mask has a predicted IoU below this (that slice is left empty); null
+    /// relies on the mask vanishing alone. Useful with models whose IoU head was trained (SAM, the bundled model).
+    /// </summary>
+    public float? MinPredictedIou { get; init; }
+
     public VolumeSegmentation Segment(Volume volume, VolumePrompt prompt, bool multimask = false)
     {
         Validate(volume, prompt);
@@ -45,6 +51,12 @@ public sealed class SamVolumeSegmenter
             {
                 if (BoundingBox(mask, volume.Width, volume.Height) is not { } box) break;
                 mask = SegmentSlice(u8, k, box, multimask, labels, results);
+                if (MinPredictedIou is { } min && results[^1].PredictedIou < min)
+                {
+                    labels.GetData<byte>().Slice(k * mask.Length, mask.Length).Clear();
+                    results[^1] = results[^1] with { Area = 0 };
+                    break;
+                }
             }
         }
         return new VolumeSegmentation(labels, results);

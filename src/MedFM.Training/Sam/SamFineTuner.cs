@@ -24,6 +24,12 @@ public sealed record SamFineTuneOptions
     public bool FreezePromptEncoder { get; init; } = true;
 
     public bool FreezeImageEncoder { get; init; }
+
+    /// <summary>
+    /// Weight of the IoU-head loss (MSE between the predicted IoU and the IoU of the thresholded mask with the
+    /// target, as SAM trains it); 0 leaves the IoU head untrained, as MedSAM does.
+    /// </summary>
+    public double IouLossWeight { get; init; }
 }
 
 /// <summary>
@@ -73,9 +79,11 @@ public sealed class SamFineTuner
         if (schedule is not null)
             foreach (var g in optimizer.ParamGroups) g.Lr = schedule.LrAt(step) * g.LrScale;
         optimizer.ZeroGrad();
-        var logits = Forward(batch.Images, batch.Boxes);                      // [B·K, 1, S, S]
+        var (logits, iou) = Predict(batch.Images, batch.Boxes);              // [B·K, 1, S, S], [B·K, 1]
         var target = batch.Masks;
         var loss = dice.Forward(logits, target).Add(bce.Forward(logits, target));
+        if (Options.IouLossWeight > 0)
+            loss = loss.Add(iou.Sub(ActualIou(logits, target)).Square().Mean().Mul((float)Options.IouLossWeight));
         float value = loss.Item();
         loss.Backward();
         if (Options.MaxGradNorm > 0) GradClip.ClipGradNorm(trainable, Options.MaxGradNorm);
@@ -85,15 +93,38 @@ public sealed class SamFineTuner
     }
 
     /// <summary>Single-mask logits at input resolution [B·K, 1, S, S] for boxes [B, K, 4] on images [B, 3, S, S].</summary>
-    public Tensor Forward(Tensor images, Tensor boxes)
+    public Tensor Forward(Tensor images, Tensor boxes) => Predict(images, boxes).Logits;
+
+    private (Tensor Logits, Tensor Iou) Predict(Tensor images, Tensor boxes)
     {
         int b = images.Size(0), k = boxes.Size(1), s = images.Size(2);
         var embedding = model.ImageEncoder.Forward(images);                   // [B, C, h, w]
         int c = embedding.Size(1), h = embedding.Size(2), w = embedding.Size(3);
         var shared = embedding.Unsqueeze(1).Expand(b, k, c, h, w).Reshape(b * k, c, h, w);  // [B·K, C, h, w]
         var (sparse, dense) = model.PromptEncoder.Forward(null, null, boxes.Reshape(b * k, 4), null);
-        var (lowRes, _) = model.MaskDecoder.Forward(shared, model.PromptEncoder.GetDensePe(), sparse, dense, multimask: false);
-        return Tensor.Interpolate(lowRes, size: new[] { s, s }, mode: "bilinear", alignCorners: false);  // [B·K, 1, S, S]
+        var (lowRes, iou) = model.MaskDecoder.Forward(shared, model.PromptEncoder.GetDensePe(), sparse, dense, multimask: false);
+        return (Tensor.Interpolate(lowRes, size: new[] { s, s }, mode: "bilinear", alignCorners: false), iou);  // [B·K, 1, S, S]
+    }
+
+    /// <summary>IoU of each mask (logits &gt; 0) with its target, [N, 1], as a constant; two empty masks agree fully.</summary>
+    private static Tensor ActualIou(Tensor logits, Tensor target)
+    {
+        int n = logits.Size(0), plane = logits.Numel / n;
+        var p = logits.Detach().ToArray();
+        var t = target.Detach().ToArray();
+        var iou = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            long inter = 0, union = 0;
+            for (int j = i * plane; j < (i + 1) * plane; j++)
+            {
+                bool a = p[j] > 0, b = t[j] > 0.5f;
+                inter += a && b ? 1 : 0;
+                union += a || b ? 1 : 0;
+            }
+            iou[i] = union == 0 ? 1f : (float)inter / union;
+        }
+        return Tensor.Wrap(iou, n, 1);
     }
 
     private static void Validate(SamBatch batch)

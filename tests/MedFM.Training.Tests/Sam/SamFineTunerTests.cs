@@ -77,4 +77,20 @@ public class SamFineTunerTests
         ex = Assert.Throws<TensorShapeException>(() => tuner.Step(b with { Boxes = Tensor.Zeros(1, 2, 3) }));
         Assert.Contains("boxes", ex.Message);
     }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1.0)]
+    public void IouHead_IsTrainedOnlyWithAnIouLossWeight(double weight)
+    {
+        var model = Micro(5);
+        Dictionary<string, float[]> Head() => model.MaskDecoder.IouPredictionHead.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
+        var before = Head();
+        var tuner = new SamFineTuner(model, new SamFineTuneOptions { Lr = 3e-3, IouLossWeight = weight });
+        var batch = Squares();
+        for (int i = 0; i < 3; i++) tuner.Step(batch);
+        var after = Head();
+        bool changed = before.Any(kv => !kv.Value.SequenceEqual(after[kv.Key]));
+        Assert.Equal(weight > 0, changed);
+    }
 }

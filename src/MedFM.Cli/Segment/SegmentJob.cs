@@ -50,6 +50,7 @@ internal static class SegmentJob
         int best = o.Multimask ? prediction.Best : 0;
         var mask = new LabelVolume(image.Width, image.Height, 1, prediction.MaskBytes(best, 1), image.Geometry);
 
+        SegmentOutputs.CreateFolders(o);
         if (o.Out is { } outPath) SegmentOutputs.WriteMask(outPath, mask, input);
         if (o.Overlay is { } overlay) SegmentOutputs.WriteOverlay(overlay, rgb, mask, 0);
         if (o.SaveLogits is { } logits)
@@ -75,6 +76,7 @@ internal static class SegmentJob
         var result = segmenter.Segment(v, prompt, o.Multimask);
         double seconds = clock.Elapsed.TotalSeconds;
 
+        SegmentOutputs.CreateFolders(o);
         if (o.Out is { } outPath) SegmentOutputs.WriteMask(outPath, result.Labels, input);
         if (o.Overlay is { } overlay) SegmentOutputs.WriteOverlay(overlay, SamImage.ToUInt8(v, o.Window), result.Labels, prompt.KeySlice);
 

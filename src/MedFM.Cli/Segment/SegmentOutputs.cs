@@ -8,8 +8,8 @@ using MedFM.Models.Sam;
 namespace MedFM.Cli.Segment;
 
 /// <summary>
-/// Where `medfm segment` writes, checked before any computation (kind by extension, folder exists, a DICOM SEG only
-/// from a DICOM source) so a bad request leaves no file behind. Every writer is atomic (temporary file + rename).
+/// Where `medfm segment` writes, checked before any computation (kind by extension, a DICOM SEG only
+/// from a DICOM source) so a bad request leaves no file behind; missing folders are created just before writing. Every writer is atomic (temporary file + rename).
 /// </summary>
 internal static class SegmentOutputs
 {
@@ -33,8 +33,7 @@ internal static class SegmentOutputs
                  })
         {
             if (path is null) continue;
-            var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-            if (dir is not null && !Directory.Exists(dir)) throw new DirectoryNotFoundException($"{flag} {path}: the folder {dir} does not exist");
+            if (File.Exists(Path.GetDirectoryName(Path.GetFullPath(path)))) throw new SamInputException($"{flag} {path}: its folder is a file");
             if (ext is not null && !path.EndsWith(ext, StringComparison.OrdinalIgnoreCase)) throw new SamInputException($"{flag} {path}: expected a {ext} file");
         }
         if (o.Out is null) return;
@@ -43,6 +42,13 @@ internal static class SegmentOutputs
             throw new SamInputException($"--out {o.Out}: a DICOM SEG references its source images, so the input must be DICOM");
         if (kind == MaskKind.Png && input.IsVolume)
             throw new SamInputException($"--out {o.Out}: a volume's mask is written as .nii.gz or a DICOM SEG (.dcm), not .png");
+    }
+
+    /// <summary>Creates the folders of the requested outputs (after the work succeeded, just before writing).</summary>
+    public static void CreateFolders(SegmentOptions o)
+    {
+        foreach (var path in new[] { o.Out, o.Overlay, o.SaveLogits, o.SaveEmbedding })
+            if (path is not null && Path.GetDirectoryName(Path.GetFullPath(path)) is { } dir) Directory.CreateDirectory(dir);
     }
 
     /// <summary>Writes the mask (labels 0/1 on the input's grid) in the kind --out names; PNG masks hold 0/255.</summary>

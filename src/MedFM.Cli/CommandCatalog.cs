@@ -8,6 +8,7 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
+        yield return SegmentCommand.Create();
         yield return InfoCommand.Create();
         yield return ZeroShotCommand.Create();
         yield return RetrieveCommand.Create();

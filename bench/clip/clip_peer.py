@@ -5,8 +5,12 @@ safetensors, seeded images [B_img, 3, 224, 224] and token ids [B_txt, CONTEXT] (
 a random position, zero padding) as .npy, times encode_image and encode_text, and saves their outputs for the parity
 check.
 
+With BERT_CONTEXT > 0 it also builds BiomedCLIP's text tower (PubMedBERT-base through tools/clip/hf_bert_reference.py,
+open_clip's HFTextEncoder with first-token pooling and the MLP projection to 512) with PyTorch's default initialisation,
+and times it on TEXT_BATCH rows of BERT_CONTEXT ids ([CLS], random ids, [SEP] at a random position, [PAD] = 0).
+
 Usage: OPEN_CLIP_SRC=<open_clip checkout>/src TIMM_PATH=<timm checkout> python3 clip_peer.py OUT_DIR THREADS REPEATS
-       IMAGE_BATCH TEXT_BATCH CONTEXT
+       IMAGE_BATCH TEXT_BATCH CONTEXT BERT_CONTEXT
 Prints one JSON line: torch version, threads, image and text times, peak RSS.
 """
 import json
@@ -22,6 +26,7 @@ import torch
 sys.path.insert(0, os.environ.get("TIMM_PATH", ""))
 sys.path.insert(0, os.environ.get("OPEN_CLIP_SRC", ""))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools", "common"))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools", "clip"))
 for name, attrs in (("ftfy", {"fix_text": lambda t, **_: t}), ("tqdm", {"tqdm": lambda it=None, *a, **k: it})):
     try:
         __import__(name)
@@ -29,6 +34,8 @@ for name, attrs in (("ftfy", {"fix_text": lambda t, **_: t}), ("tqdm", {"tqdm": 
         sys.modules[name] = types.SimpleNamespace(**attrs)
 import open_clip  # noqa: E402
 import safetensors_io  # noqa: E402
+import hf_bert_reference as hfb  # noqa: E402
+from open_clip.hf_model import ClsLastHiddenStatePooler  # noqa: E402
 
 
 def timed(fn, repeats):
@@ -63,9 +70,28 @@ def main():
         text_emb, t_txt = timed(lambda: model.encode_text(ids), repeats)
     np.save(os.path.join(out, "image_emb.npy"), image_emb.numpy())
     np.save(os.path.join(out, "text_emb.npy"), text_emb.numpy())
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "image_s": t_img, "text_s": t_txt,
-                      "peak_rss_bytes": peak}))
+    result = {"torch": torch.__version__, "threads": torch.get_num_threads(), "image_s": t_img, "text_s": t_txt}
+    bert_context = int(sys.argv[7]) if len(sys.argv) > 7 else 0
+    if bert_context > 0:
+        result["bert_s"] = bert_tower(out, repeats, b_txt, bert_context, g)
+    result["peak_rss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps(result))
+
+
+def bert_tower(out, repeats, batch, context, g):
+    text = hfb.HFTextEncoderMirror(hfb.bert_config(), 512, ClsLastHiddenStatePooler).eval()
+    safetensors_io.save(os.path.join(out, "bert_text_seeded.safetensors"), {k: v.contiguous() for k, v in text.state_dict().items()})
+    ids = torch.zeros(batch, context, dtype=torch.long)
+    for r in range(batch):
+        n = int(torch.randint(1, context - 1, (1,), generator=g))
+        ids[r, 0] = 2
+        ids[r, 1:n] = torch.randint(5, 30522, (n - 1,), generator=g)
+        ids[r, n] = 3
+    np.save(os.path.join(out, "bert_ids.npy"), ids.numpy())
+    with torch.no_grad():
+        emb, ts = timed(lambda: text(ids), repeats)
+    np.save(os.path.join(out, "bert_emb.npy"), emb.numpy())
+    return ts
 
 
 if __name__ == "__main__":

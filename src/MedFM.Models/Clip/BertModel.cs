@@ -2,6 +2,7 @@ using MedFM.Models.Common;
 using MedFM.NN;
 using MedFM.NN.Layers;
 using MedFM.Tensors;
+using MedFM.Tensors.Memory;
 
 namespace MedFM.Models.Clip;
 
@@ -85,9 +86,13 @@ public sealed class BertEncoder : Module
 
     public Tensor Forward(Tensor x, Tensor bias, Action<int, Tensor>? onLayer)
     {
+        bool pooled = TensorScope.Current is not null;
         for (int i = 0; i < Layer.Count; i++)
         {
-            x = Layer[i].Forward(x, bias);
+            var layer = Layer[i];
+            var input = x;
+            // Under an inference scope each layer's temporaries go back to the pool as soon as it is done.
+            x = pooled ? TensorScope.Run(() => layer.Forward(input, bias)) : layer.Forward(input, bias);
             onLayer?.Invoke(i, x);
         }
         return x;

@@ -3,6 +3,7 @@ using MedFM.Models.Clip.Tokenizers;
 using MedFM.Models.Sam;
 using MedFM.Tensors;
 using MedFM.Tensors.Autograd;
+using MedFM.Tensors.Memory;
 using MedFM.Tensors.Random;
 
 namespace MedFM.Models.Clip;
@@ -125,7 +126,8 @@ public sealed class ClipSession
         for (int start = 0; start < files.Count; start += batchSize)
         {
             var images = files.Skip(start).Take(batchSize).Select(ReadImage).ToList();
-            parts.Add(Model.EncodeImage(ClipPreprocessor.Prepare(images, Config), normalize: true));
+            var x = ClipPreprocessor.Prepare(images, Config);
+            parts.Add(TensorScope.Run(() => Model.EncodeImage(x, normalize: true)).Contiguous());
         }
         return parts.Count == 1 ? parts[0] : Tensor.Cat(parts, 0);
     }

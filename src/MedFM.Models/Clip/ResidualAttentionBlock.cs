@@ -1,6 +1,7 @@
 using MedFM.NN;
 using MedFM.NN.Layers;
 using MedFM.Tensors;
+using MedFM.Tensors.Memory;
 
 namespace MedFM.Models.Clip;
 
@@ -75,9 +76,13 @@ public sealed class ClipTransformer : Module
     /// <summary>x [B, L, D] through every block; onBlock sees each block's output (for parity checks).</summary>
     public Tensor Forward(Tensor x, bool causal, Action<int, Tensor>? onBlock = null)
     {
+        bool pooled = TensorScope.Current is not null;
         for (int i = 0; i < Resblocks.Count; i++)
         {
-            x = Resblocks[i].Forward(x, causal);
+            var block = Resblocks[i];
+            var input = x;
+            // Under an inference scope each block's temporaries go back to the pool as soon as it is done.
+            x = pooled ? TensorScope.Run(() => block.Forward(input, causal)) : block.Forward(input, causal);
             onBlock?.Invoke(i, x);
         }
         return x;

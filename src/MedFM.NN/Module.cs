@@ -101,30 +101,38 @@ public abstract partial class Module
     /// Copies values into the registered tensors. Strict (the default) fails on any missing, unexpected or mis-shaped
     /// key, listing all of them; non-strict loads what matches and reports the rest.
     /// </summary>
-    public LoadReport LoadStateDict(IReadOnlyDictionary<string, Tensor> state, bool strict = true)
+    public LoadReport LoadStateDict(IReadOnlyDictionary<string, Tensor> state, bool strict = true) =>
+        LoadStateDict(state.ToDictionary(kv => kv.Key, kv => kv.Value.ShapeArray(), StringComparer.Ordinal), key => state[key], strict);
+
+    /// <summary>
+    /// The same check and copy from shapes known up front and values fetched one key at a time, after the whole state
+    /// has been checked: a loader can convert each entry just before it is copied, so the converted copy of a large
+    /// checkpoint is never held at once.
+    /// </summary>
+    public LoadReport LoadStateDict(IReadOnlyDictionary<string, int[]> shapes, Func<string, Tensor> fetch, bool strict = true)
     {
-        var own = StateDict();
         var missing = new List<string>();
         var mismatched = new List<string>();
-        var loaded = new List<(Tensor Target, Tensor Source)>();
+        var loaded = new List<(string Key, Tensor Target)>();
         var ownKeys = new HashSet<string>();
-        foreach (var (key, target) in own)
+        foreach (var (key, target) in StateDict())
         {
             ownKeys.Add(key);
-            if (!state.TryGetValue(key, out var src)) { missing.Add(key); continue; }
-            if (!src.Shape.SequenceEqual(target.Shape))
+            if (!shapes.TryGetValue(key, out var shape)) { missing.Add(key); continue; }
+            if (!shape.AsSpan().SequenceEqual(target.Shape))
             {
-                mismatched.Add($"{key}: checkpoint {ShapeUtil.Format(src.Shape)}, model {ShapeUtil.Format(target.Shape)}");
+                mismatched.Add($"{key}: checkpoint {ShapeUtil.Format(shape)}, model {ShapeUtil.Format(target.Shape)}");
                 continue;
             }
-            loaded.Add((target, src));
+            loaded.Add((key, target));
         }
-        var unexpected = state.Keys.Where(k => !ownKeys.Contains(k)).ToList();
+        var unexpected = shapes.Keys.Where(k => !ownKeys.Contains(k)).ToList();
         var report = new LoadReport(missing, unexpected, mismatched, loaded.Count);
         if (strict && !report.IsComplete) throw new StateDictException(GetType().Name, report);
-        foreach (var (target, src) in loaded)
+        using var _ = Tensors.Autograd.GradMode.Disable();
+        foreach (var (key, target) in loaded)
         {
-            using var _ = Tensors.Autograd.GradMode.Disable();
+            var src = fetch(key);
             target.CopyFrom(src.DType == target.DType ? src : src.To(target.DType));
         }
         return report;

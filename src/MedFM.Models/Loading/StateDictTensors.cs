@@ -1,4 +1,5 @@
 using MedFM.Models.Checkpoints;
+using MedFM.NN;
 using MedFM.Tensors;
 
 namespace MedFM.Models.Loading;
@@ -23,5 +24,16 @@ public static class StateDictTensors
             if (key.StartsWith(prefix, StringComparison.Ordinal))
                 result[key[prefix.Length..]] = value.ToTensor();
         return result;
+    }
+
+    /// <summary>
+    /// Loads checkpoint entries into a module (keys renamed by <paramref name="rename"/>), checking every key and shape
+    /// first and converting each entry to a tensor only when it is copied, so at most one converted entry is alive.
+    /// </summary>
+    public static LoadReport LoadInto(this IReadOnlyDictionary<string, CheckpointTensor> state, Module module, Func<string, string>? rename = null, bool strict = true)
+    {
+        var byKey = new Dictionary<string, CheckpointTensor>(StringComparer.Ordinal);
+        foreach (var (key, value) in state) byKey[rename?.Invoke(key) ?? key] = value;
+        return module.LoadStateDict(byKey.ToDictionary(kv => kv.Key, kv => kv.Value.Shape, StringComparer.Ordinal), key => byKey[key].ToTensor(), strict);
     }
 }

@@ -15,14 +15,11 @@ public static class SamLoader
     public static SamModel Load(SamConfig config, string checkpointPath, bool strict, out LoadReport report)
     {
         var found = CheckpointFile.Load(checkpointPath);
-        var state = found.StateDict.ToTensors();
-        var adapted = new Dictionary<string, Tensors.Tensor>(StringComparer.Ordinal);
-        foreach (var (key, value) in state)
-            adapted[key.StartsWith("module.", StringComparison.Ordinal) ? key["module.".Length..] : key] = value;
+        using var mapping = found.StateDict;                                      // releases the file once copied
         var model = new SamModel(config);
         try
         {
-            report = model.LoadStateDict(adapted, strict);
+            report = found.StateDict.LoadInto(model, key => key.StartsWith("module.", StringComparison.Ordinal) ? key["module.".Length..] : key, strict);
         }
         catch (StateDictException e)
         {

@@ -154,6 +154,16 @@ public class SegmentCommandTests
     }
 
     [Fact]
+    public void CheckpointWithoutModel_TakesThePresetItsEncoderMatches()
+    {
+        var dir = CliRunner.TempDir();
+        var r = CliRunner.Run("segment", SegmentSupport.Sample, "--box", BoxText(Label, SegmentSupport.SampleSlice),
+            "--checkpoint", ModelPath, "--out", Path.Combine(dir, "m.png"));
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains($"model    medfm_sam_tiny ({ModelPath})", r.Stdout);
+    }
+
+    [Fact]
     public void CheckpointOfAnotherSize_IsRefusedByName()
     {
         var dir = CliRunner.TempDir();

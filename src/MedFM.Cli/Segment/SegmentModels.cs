@@ -25,18 +25,18 @@ internal static class SegmentModels
             checkpoint = BundledPath;
         }
         else if (!File.Exists(checkpoint)) throw new FileNotFoundException($"--checkpoint {checkpoint}: no such file");
-        preset ??= Detect(checkpoint);
-        return (preset, SamLoader.Load(SamPresets.Get(preset), checkpoint));
+        using var state = CheckpointFile.LoadStateDict(checkpoint);              // opened once: detection and loading
+        preset ??= Detect(checkpoint, state);
+        return (preset, SamLoader.Load(SamPresets.Get(preset), state, Path.GetFileName(checkpoint), strict: true, out _));
     }
 
-    private static string Detect(string checkpoint)
+    private static string Detect(string checkpoint, StateDict state)
     {
-        using var state = CheckpointFile.LoadStateDict(checkpoint);
         var key = state.Keys.FirstOrDefault(k => k.EndsWith("image_encoder.pos_embed", StringComparison.Ordinal))
                   ?? throw new SamInputException($"{checkpoint}: no image_encoder.pos_embed entry, so this is not a SAM checkpoint (name the preset with --model)");
         int width = state[key].Shape[^1];
         int depth = state.Keys.Where(k => k.Contains("image_encoder.blocks.", StringComparison.Ordinal))
-            .Select(k => int.Parse(k.Split("image_encoder.blocks.")[1].Split('.')[0])).DefaultIfEmpty(-1).Max() + 1;
+            .Select(k => int.TryParse(k.Split("image_encoder.blocks.")[1].Split('.')[0], out int i) ? i : -1).DefaultIfEmpty(-1).Max() + 1;
         bool medsam = Path.GetFileName(checkpoint).Contains("medsam", StringComparison.OrdinalIgnoreCase);
         foreach (var (name, c) in SamPresets.All)
             if (c.EncoderEmbedDim == width && c.EncoderDepth == depth && (c.Preprocessing == "medsam") == (medsam || name == BundledPreset))

@@ -14,16 +14,21 @@ public static class SamLoader
 
     public static SamModel Load(SamConfig config, string checkpointPath, bool strict, out LoadReport report)
     {
-        var found = CheckpointFile.Load(checkpointPath);
-        using var mapping = found.StateDict;                                      // releases the file once copied
+        using var state = CheckpointFile.Load(checkpointPath).StateDict;        // releases the file once copied
+        return Load(config, state, Path.GetFileName(checkpointPath), strict, out report);
+    }
+
+    /// <summary>Loads from an opened state dict (the caller owns it); <paramref name="source"/> names it in errors.</summary>
+    public static SamModel Load(SamConfig config, IReadOnlyDictionary<string, CheckpointTensor> state, string source, bool strict, out LoadReport report)
+    {
         var model = new SamModel(config);
         try
         {
-            report = found.StateDict.LoadInto(model, key => key.StartsWith("module.", StringComparison.Ordinal) ? key["module.".Length..] : key, strict);
+            report = state.LoadInto(model, key => key.StartsWith("module.", StringComparison.Ordinal) ? key["module.".Length..] : key, strict);
         }
         catch (StateDictException e)
         {
-            throw new StateDictException($"SAM ({config.EncoderEmbedDim}-wide, {config.EncoderDepth} blocks) from {Path.GetFileName(checkpointPath)}", e.Report);
+            throw new StateDictException($"SAM ({config.EncoderEmbedDim}-wide, {config.EncoderDepth} blocks) from {source}", e.Report);
         }
         model.Eval();
         return model;

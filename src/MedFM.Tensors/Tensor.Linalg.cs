@@ -42,7 +42,26 @@ public sealed partial class Tensor
     }
 
     /// <summary>y = x Wᵀ + b for x [..., in], W [out, in], b [out] (torch.nn.functional.linear).</summary>
-    public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias = null)
+    public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias = null) => LinearCore(x, weight, bias, GemmActivation.None);
+
+    /// <summary>
+    /// gelu(x Wᵀ + b), the first half of a transformer MLP. Without a gradient to record, the GELU ("none": erf form,
+    /// "tanh": tanh form) and the bias run inside the GEMM on each tile while it is in cache; otherwise it is
+    /// Linear then Gelu, with their backward.
+    /// </summary>
+    public static Tensor LinearGelu(Tensor x, Tensor weight, Tensor? bias = null, string approximate = "none")
+    {
+        var act = approximate switch
+        {
+            "none" => GemmActivation.Gelu,
+            "tanh" => GemmActivation.GeluTanh,
+            _ => throw new TensorException("gelu", $"approximate must be 'none' or 'tanh', got '{approximate}'"),
+        };
+        bool record = Autograd.GradMode.IsEnabled && (x.RequiresGrad || weight.RequiresGrad || bias?.RequiresGrad == true);
+        return record ? Linear(x, weight, bias).Gelu(approximate) : LinearCore(x, weight, bias, act);
+    }
+
+    private static Tensor LinearCore(Tensor x, Tensor weight, Tensor? bias, GemmActivation activation)
     {
         const string op = "linear";
         x.RequireFloat(op);
@@ -58,15 +77,9 @@ public sealed partial class Tensor
         var r = new Tensor(outShape);
         var x2 = x.Detach().Reshape(rows, inF);
         var w = weight.Detach();
-        float beta = 0f;
-        if (bias is not null && rows > 0)
-        {
-            var bspan = bias.Contiguous().Span;
-            var dst = r.Span;
-            for (int i = 0; i < rows; i++) bspan.CopyTo(dst.Slice(i * outF, outF));
-            beta = 1f;
-        }
-        GemmViews(x2, w, transposeB: true, beta, r.FloatData, r.Offset, outF);
+        var b = bias?.Detach().Contiguous();
+        GemmViews(x2, w, transposeB: true, 0f, r.FloatData, r.Offset, outF, b is null ? default : b.FloatData.AsSpan(b.Offset, outF), activation);
+        if (activation != GemmActivation.None) return r;  // only reached when nothing is recorded
         var inputs = bias is null ? new[] { x, weight } : new[] { x, weight, bias };
         return r.Record(op, inputs, g =>
         {
@@ -97,8 +110,12 @@ public sealed partial class Tensor
             0f, r.FloatData.AsSpan(r.Offset), n, (long)m * n, count);
     }
 
-    /// <summary>C = A · op(B) + beta C for 2-D views, with transposes detected from strides.</summary>
-    private static void GemmViews(Tensor a, Tensor b, bool transposeB, float beta, float[] c, int cOffset, int ldc)
+    /// <summary>
+    /// C = act(A · op(B) + beta C + bias) for 2-D views, with transposes detected from strides (bias: empty or one
+    /// float per column of C).
+    /// </summary>
+    private static void GemmViews(Tensor a, Tensor b, bool transposeB, float beta, float[] c, int cOffset, int ldc,
+        ReadOnlySpan<float> bias = default, GemmActivation activation = GemmActivation.None)
     {
         int m = a.shape[0], k = a.shape[1];
         int n = transposeB ? b.shape[0] : b.shape[1];
@@ -106,12 +123,8 @@ public sealed partial class Tensor
         var bt = transposeB ? b.T : b;
         if (!MatrixLayout(a, out bool ta, out int lda)) { a = a.Contiguous(); MatrixLayout(a, out ta, out lda); }
         if (!MatrixLayout(bt, out bool tb, out int ldb)) { bt = bt.Contiguous(); MatrixLayout(bt, out tb, out ldb); }
-        if (k == 0)
-        {
-            if (beta == 0) Array.Clear(c, cOffset, m * ldc);
-            return;
-        }
-        Gemm.Sgemm(ta, tb, m, n, k, 1f, a.FloatData.AsSpan(a.Offset), lda, bt.FloatData.AsSpan(bt.Offset), ldb, beta, c.AsSpan(cOffset), ldc);
+        Gemm.SgemmFused(ta, tb, m, n, k, 1f, a.FloatData.AsSpan(a.Offset), lda, bt.FloatData.AsSpan(bt.Offset), ldb, beta,
+            c.AsSpan(cOffset), ldc, bias, activation);
     }
 
     /// <summary>Whether the last two dimensions are row-major (stride 1 columns) or transposed (stride 1 rows).</summary>

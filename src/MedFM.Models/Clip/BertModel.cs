@@ -185,7 +185,7 @@ public sealed class BertIntermediate : Module
 
     public Linear Dense { get; }
 
-    public Tensor Forward(Tensor x) => Dense.Forward(x).Gelu(approximate);
+    public Tensor Forward(Tensor x) => Dense.ForwardGelu(x, approximate);
 }
 
 /// <summary>LayerNorm(residual + dense(x)): BertSelfOutput and BertOutput (keys dense, LayerNorm).</summary>

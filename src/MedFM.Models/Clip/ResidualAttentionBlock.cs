@@ -53,9 +53,9 @@ public sealed class ClipMlp : Module<Tensor, Tensor>
 
     public override Tensor Forward(Tensor x)
     {
+        if (!QuickGelu) return CProj.Forward(CFc.ForwardGelu(x));
         var h = CFc.Forward(x);
-        h = QuickGelu ? h.Mul(h.Mul(1.702f).Sigmoid()) : h.Gelu();
-        return CProj.Forward(h);
+        return CProj.Forward(h.Mul(h.Mul(1.702f).Sigmoid()));
     }
 }
 

@@ -68,8 +68,7 @@ public sealed class MlpBlock : Module<Tensor, Tensor>
 
     public override Tensor Forward(Tensor x)
     {
-        var h = Lin1.Forward(x);
-        return Lin2.Forward(relu ? h.Relu() : h.Gelu());
+        return Lin2.Forward(relu ? Lin1.Forward(x).Relu() : Lin1.ForwardGelu(x));
     }
 }
 

@@ -20,5 +20,5 @@ public sealed class Mlp : Module<Tensor, Tensor>
 
     public string Approximate { get; }
 
-    public override Tensor Forward(Tensor x) => Fc2.Forward(Fc1.Forward(x).Gelu(Approximate));
+    public override Tensor Forward(Tensor x) => Fc2.Forward(Fc1.ForwardGelu(x, Approximate));
 }

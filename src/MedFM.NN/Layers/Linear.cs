@@ -26,5 +26,8 @@ public sealed class Linear : Module<Tensor, Tensor>
 
     public override Tensor Forward(Tensor input) => Tensor.Linear(input, Weight, Bias);
 
+    /// <summary>gelu(Forward(input)), fused into the product when no gradient is recorded (see <see cref="Tensor.LinearGelu"/>).</summary>
+    public Tensor ForwardGelu(Tensor input, string approximate = "none") => Tensor.LinearGelu(input, Weight, Bias, approximate);
+
     protected override string ExtraRepr() => $"in_features={InFeatures}, out_features={OutFeatures}, bias={PyRepr.Bool(Bias is not null)}";
 }

@@ -22,6 +22,31 @@ public static unsafe partial class Gemm
     }
 
     /// <summary>
+    /// C = act(alpha·op(A)·op(B) + beta·C + bias[column]): the managed backend applies the bias and the activation
+    /// to each tile as it finishes (no extra pass over C); OpenBLAS runs the product, then one pass. bias may be
+    /// empty (none) or hold at least n floats.
+    /// </summary>
+    internal static void SgemmFused(bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc,
+        ReadOnlySpan<float> bias, GemmActivation activation)
+    {
+        GemmChecks.Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        if (!bias.IsEmpty && bias.Length < n) throw new ArgumentException($"gemm: bias has {bias.Length} floats for {n} columns");
+        if (m == 0 || n == 0) return;
+        fixed (float* pa = a, pb = b, pc = c, pbias = bias)
+        {
+            var epilogue = new GemmEpilogue(bias.IsEmpty ? null : pbias, activation);
+            if (BackendKind == GemmBackendKind.Managed)
+            {
+                GemmManaged.Sgemm(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, ThreadTeam.Default, epilogue);
+                return;
+            }
+            Dispatch(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            if (epilogue.IsActive) epilogue.Apply(pc, ldc, m, n, 0);
+        }
+    }
+
+    /// <summary>
     /// Batched GEMM: batch independent products with element strides between consecutive matrices (0 broadcasts
     /// one matrix over the batch). With strideC = 0 the items update the one C in order (beta = 1 sums them).
     /// </summary>

@@ -12,12 +12,26 @@ namespace MedFM.Tensors.Kernels;
 /// <item>Split over N (few rows, e.g. m &lt; 4·MR·threads): each thread owns a range of NR-column panels and runs the
 /// whole nest on them alone, packing A itself.</item>
 /// </list>
-/// The tile grid and the KC blocks depend on the sizes only, so every element is summed in the same order whatever
-/// the thread count.
+/// The KC blocks depend on k only, and every micro-kernel sums an element over one KC block in k order with fused
+/// multiply-adds, so a result is the same whatever the thread count and whichever kernel (AVX-512 or AVX2) ran.
 /// </summary>
-internal unsafe struct GemmBlocked : ITeamJob
+internal static unsafe class GemmBlocked
 {
-    private const int MR = GemmBlocking.MR, NR = GemmBlocking.NR;
+    /// <summary>C = alpha·op(A)·op(B) + beta·C with k ≥ 1, on the widest micro-kernel this CPU runs.</summary>
+    public static void Run(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda,
+        float* b, int ldb, float beta, float* c, int ldc, ThreadTeam? team, in GemmEpilogue epilogue = default)
+    {
+        if (GemmKernels.UseAvx512) GemmBlocked<Avx512Kernel>.Run(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, team, epilogue);
+        else if (GemmKernels.UseAvx2) GemmBlocked<Avx2Kernel>.Run(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, team, epilogue);
+        else GemmBlocked<PortableKernel>.Run(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, team, epilogue);
+    }
+}
+
+/// <summary>The blocked GEMM specialised for one micro-kernel <typeparamref name="K"/>.</summary>
+internal unsafe struct GemmBlocked<K> : ITeamJob where K : struct, IGemmKernel
+{
+    private static int MR => K.MR;
+    private static int NR => K.NR;
     private static int MC => GemmBlocking.MC;
     private static int NC => GemmBlocking.NC;
 
@@ -27,21 +41,25 @@ internal unsafe struct GemmBlocked : ITeamJob
     private float alpha, beta;
     private float* sharedB0, sharedB1;
     private SpinBarrier barrier;
+    private GemmEpilogue epilogue;
 
-    /// <summary>C = alpha·op(A)·op(B) + beta·C with k ≥ 1, on up to team.Threads threads (one when team is null).</summary>
+    /// <summary>
+    /// C = alpha·op(A)·op(B) + beta·C with k ≥ 1, on up to team.Threads threads (one when team is null); the epilogue
+    /// runs on each tile after its last KC block.
+    /// </summary>
     public static void Run(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda,
-        float* b, int ldb, float beta, float* c, int ldc, ThreadTeam? team)
+        float* b, int ldb, float beta, float* c, int ldc, ThreadTeam? team, in GemmEpilogue epilogue)
     {
         int tilesM = (m + MR - 1) / MR, tilesN = (n + NR - 1) / NR;
         int threads = team is null || (long)m * n * k < GemmBlocking.ParallelWork || ThreadTeam.InsideTeam ? 1 : team.Threads;
         bool splitM = threads == 1 || tilesM >= 4 * threads || tilesM >= tilesN;
         threads = Math.Min(threads, splitM ? tilesM : tilesN);
         int kcBlock = GemmBlocking.KcBlock(k);
-        var job = new GemmBlocked
+        var job = new GemmBlocked<K>
         {
             a = a, b = b, c = c, lda = lda, ldb = ldb, ldc = ldc, m = m, n = n, k = k, kcBlock = kcBlock,
             transA = transA, transB = transB, splitM = splitM, alpha = alpha, beta = beta,
-            barrier = GemmBuffers.Barrier,
+            barrier = GemmBuffers.Barrier, epilogue = epilogue,
         };
         if (splitM)
         {
@@ -77,14 +95,15 @@ internal unsafe struct GemmBlocked : ITeamJob
             {
                 int kc = Math.Min(kcBlock, k - pc);
                 float* bp = (step & 1) == 0 ? sharedB0 : sharedB1;
-                GemmPack.B(transB, b, ldb, pc, kc, jc, nc, panels * t / nt, panels * (t + 1) / nt, bp);
+                GemmPack<K>.B(transB, b, ldb, pc, kc, jc, nc, panels * t / nt, panels * (t + 1) / nt, bp);
                 if (nt > 1) barrier.SignalAndWait();
                 float stepBeta = pc == 0 ? beta : 1f;
+                var epi = pc + kc >= k ? epilogue : default;
                 for (int ic = r0; ic < r1; ic += MC)
                 {
                     int mc = Math.Min(MC, r1 - ic);
-                    GemmPack.A(transA, a, lda, ic, mc, pc, kc, ap);
-                    GemmKernels.Block(ap, bp, mc, nc, kc, c + (long)ic * ldc + jc, ldc, alpha, stepBeta);
+                    GemmPack<K>.A(transA, a, lda, ic, mc, pc, kc, ap);
+                    GemmKernels.Block<K>(ap, bp, mc, nc, kc, c + (long)ic * ldc + jc, ldc, alpha, stepBeta, epi, jc);
                 }
             }
         }
@@ -103,13 +122,14 @@ internal unsafe struct GemmBlocked : ITeamJob
             for (int pc = 0; pc < k; pc += kcBlock)
             {
                 int kc = Math.Min(kcBlock, k - pc);
-                GemmPack.B(transB, b, ldb, pc, kc, jc, nc, 0, panels, bp);
+                GemmPack<K>.B(transB, b, ldb, pc, kc, jc, nc, 0, panels, bp);
                 float stepBeta = pc == 0 ? beta : 1f;
+                var epi = pc + kc >= k ? epilogue : default;
                 for (int ic = 0; ic < m; ic += MC)
                 {
                     int mc = Math.Min(MC, m - ic);
-                    GemmPack.A(transA, a, lda, ic, mc, pc, kc, ap);
-                    GemmKernels.Block(ap, bp, mc, nc, kc, c + (long)ic * ldc + jc, ldc, alpha, stepBeta);
+                    GemmPack<K>.A(transA, a, lda, ic, mc, pc, kc, ap);
+                    GemmKernels.Block<K>(ap, bp, mc, nc, kc, c + (long)ic * ldc + jc, ldc, alpha, stepBeta, epi, jc);
                 }
             }
         }

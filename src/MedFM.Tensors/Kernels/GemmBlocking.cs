@@ -1,12 +1,12 @@
 namespace MedFM.Tensors.Kernels;
 
 /// <summary>
-/// Register and cache blocking of the managed GEMM (GotoBLAS/BLIS loop nest), sized for Zen 3: 32 KB L1d and
-/// 512 KB L2 per core, 16+ MB L3 shared.
+/// Cache blocking of the managed GEMM (GotoBLAS/BLIS loop nest), sized for Zen 3 to Zen 5: 32–48 KB L1d and
+/// 512 KB–1 MB L2 per core, 16+ MB L3 shared. The register tile MR×NR belongs to the micro-kernel (6×16 for AVX2
+/// and the portable kernel, 12×32 for AVX-512; see <see cref="IGemmKernel"/>).
 /// <list type="bullet">
-/// <item>MR×NR = 6×16: the register tile of the micro-kernel (12 ymm accumulators).</item>
-/// <item>KC = 256: a packed B micro-panel (KC×NR×4 = 16 KB) plus an A micro-panel (6 KB) stay in L1.</item>
-/// <item>MC = 144: a packed A block (MC×KC×4 = 144 KB) stays in one core's L2 with room for B panels streaming through.</item>
+/// <item>KC = 256: a packed B micro-panel (KC×NR×4 = 16 KB, or 32 KB for AVX-512) plus an A micro-panel (6 or 12 KB) stay in L1.</item>
+/// <item>MC = 144 (a multiple of both MRs): a packed A block (MC×KC×4 = 144 KB) stays in one core's L2 with room for B panels streaming through.</item>
 /// <item>NC = 3072: the packed B block (KC×NC×4 = 3 MB, twice for double buffering) lives in the shared L3.</item>
 /// </list>
 /// Only KC changes the rounding of a result (partial sums are added into C once per KC block), and it depends on
@@ -14,8 +14,6 @@ namespace MedFM.Tensors.Kernels;
 /// </summary>
 internal static class GemmBlocking
 {
-    public const int MR = 6;
-    public const int NR = 16;
     public static readonly int KC = Env("MEDFM_GEMM_KC", 256);
     public static readonly int MC = Env("MEDFM_GEMM_MC", 144);
     public static readonly int NC = Env("MEDFM_GEMM_NC", 3072);

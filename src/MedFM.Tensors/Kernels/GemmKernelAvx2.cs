@@ -12,7 +12,7 @@ namespace MedFM.Tensors.Kernels;
 /// </summary>
 internal static unsafe class GemmKernelAvx2
 {
-    private const int MR = GemmBlocking.MR, NR = GemmBlocking.NR;
+    public const int MR = 6, NR = 16;
 
     public static bool IsSupported => Avx2.IsSupported && Fma.IsSupported;
 

@@ -12,7 +12,7 @@ namespace MedFM.Tensors.Kernels;
 [SkipLocalsInit]
 internal static unsafe class GemmKernelPortable
 {
-    private const int MR = GemmBlocking.MR, NR = GemmBlocking.NR;
+    public const int MR = 6, NR = 16;
 
     public static string Name => Vector.IsHardwareAccelerated ? $"Vector{Vector<float>.Count * 32}" : "scalar";
 
@@ -21,7 +21,7 @@ internal static unsafe class GemmKernelPortable
     {
         float* acc = stackalloc float[MR * NR];
         Accumulate(kc, a, b, acc);
-        GemmStore.Edge(acc, c, ldc, MR, NR, alpha, beta);
+        GemmStore.Edge(acc, NR, c, ldc, MR, NR, alpha, beta);
     }
 
     /// <summary>acc[6×16] = Σ_p a[p] ⊗ b[p] (overwritten).</summary>

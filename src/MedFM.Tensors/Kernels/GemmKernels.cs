@@ -2,52 +2,115 @@ using System.Runtime.CompilerServices;
 
 namespace MedFM.Tensors.Kernels;
 
-/// <summary>Chooses the managed micro-kernel at run time: AVX2/FMA where the CPU has it, else the portable one.</summary>
+/// <summary>
+/// A register-tile micro-kernel and the shape of its packed panels. Implemented by empty structs so the blocked GEMM
+/// and the packing are specialised per kernel by the JIT (MR and NR become constants).
+/// </summary>
+internal unsafe interface IGemmKernel
+{
+    /// <summary>Rows of the register tile (floats per k in a packed A panel).</summary>
+    static abstract int MR { get; }
+
+    /// <summary>Columns of the register tile (floats per k in a packed B panel).</summary>
+    static abstract int NR { get; }
+
+    /// <summary>Whether packing may use the AVX transposes (the portable kernel tests the scalar packing).</summary>
+    static abstract bool AvxPacking { get; }
+
+    /// <summary>C[0..MR, 0..NR] = alpha · Σ_p a[p] ⊗ b[p] + beta · C (beta = 0: C is not read).</summary>
+    static abstract void Tile(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta);
+}
+
+internal unsafe struct Avx512Kernel : IGemmKernel
+{
+    public static int MR => GemmKernelAvx512.MR;
+    public static int NR => GemmKernelAvx512.NR;
+    public static bool AvxPacking => true;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Tile(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta) =>
+        GemmKernelAvx512.Tile(kc, a, b, c, ldc, alpha, beta);
+}
+
+internal unsafe struct Avx2Kernel : IGemmKernel
+{
+    public static int MR => GemmKernelAvx2.MR;
+    public static int NR => GemmKernelAvx2.NR;
+    public static bool AvxPacking => true;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Tile(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta) =>
+        GemmKernelAvx2.Tile(kc, a, b, c, ldc, alpha, beta);
+}
+
+internal unsafe struct PortableKernel : IGemmKernel
+{
+    public static int MR => GemmKernelPortable.MR;
+    public static int NR => GemmKernelPortable.NR;
+    public static bool AvxPacking => false;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Tile(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta) =>
+        GemmKernelPortable.Tile(kc, a, b, c, ldc, alpha, beta);
+}
+
+/// <summary>
+/// Chooses the managed micro-kernel at run time: AVX-512F where the CPU has it, else AVX2/FMA, else the portable one.
+/// MEDFM_SIMD=avx2 or =portable caps the choice (benchmarks of the narrower kernels on a wider CPU).
+/// </summary>
 internal static unsafe class GemmKernels
 {
+    private static readonly string? Cap = Environment.GetEnvironmentVariable("MEDFM_SIMD")?.Trim().ToLowerInvariant();
+
     /// <summary>Forces the portable Vector&lt;float&gt; kernel and scalar packing (tests; CPUs are detected otherwise).</summary>
     internal static bool ForcePortable { get; set; }
 
-    public static bool UseAvx2 => GemmKernelAvx2.IsSupported && !ForcePortable;
+    /// <summary>Forces the AVX2 kernel on a CPU with AVX-512 (tests of both kernels on one machine).</summary>
+    internal static bool ForceAvx2 { get; set; }
 
-    /// <summary>"AVX2+FMA", or the portable kernel's vector width ("Vector128", "Vector256") or "scalar".</summary>
-    public static string Name => UseAvx2 ? "AVX2+FMA" : GemmKernelPortable.Name;
+    public static bool UseAvx512 => GemmKernelAvx512.IsSupported && !ForcePortable && !ForceAvx2 && Cap is not ("avx2" or "portable");
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Tile(bool avx2, int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
-    {
-        if (avx2) GemmKernelAvx2.Tile(kc, a, b, c, ldc, alpha, beta);
-        else GemmKernelPortable.Tile(kc, a, b, c, ldc, alpha, beta);
-    }
+    public static bool UseAvx2 => GemmKernelAvx2.IsSupported && !ForcePortable && Cap is not "portable";
+
+    /// <summary>"AVX-512F", "AVX2+FMA", or the portable kernel's vector width ("Vector128", "Vector256") or "scalar".</summary>
+    public static string Name => UseAvx512 ? "AVX-512F" : UseAvx2 ? "AVX2+FMA" : GemmKernelPortable.Name;
 
     /// <summary>
     /// The macro-kernel: every MR×NR tile of an mc×nc block of C from a packed A block and a packed B block.
     /// The B micro-panel (jr loop, outer) stays in L1 while the A panels stream from L2.
     /// </summary>
     [SkipLocalsInit]
-    public static void Block(float* ap, float* bp, int mc, int nc, int kc, float* c, int ldc, float alpha, float beta)
+    public static void Block<K>(float* ap, float* bp, int mc, int nc, int kc, float* c, int ldc, float alpha, float beta)
+        where K : struct, IGemmKernel => Block<K>(ap, bp, mc, nc, kc, c, ldc, alpha, beta, default, 0);
+
+    /// <summary>The macro-kernel with an epilogue applied to each finished tile (col0: C's column of the block's first).</summary>
+    [SkipLocalsInit]
+    public static void Block<K>(float* ap, float* bp, int mc, int nc, int kc, float* c, int ldc, float alpha, float beta,
+        in GemmEpilogue epilogue, int col0)
+        where K : struct, IGemmKernel
     {
-        const int MR = GemmBlocking.MR, NR = GemmBlocking.NR;
-        float* tmp = stackalloc float[MR * NR];
-        bool avx2 = UseAvx2;
-        for (int jr = 0; jr < nc; jr += NR)
+        bool epi = epilogue.IsActive;
+        int mrFull = K.MR, nrFull = K.NR;
+        float* tmp = stackalloc float[GemmKernelAvx512.MR * GemmKernelAvx512.NR];
+        for (int jr = 0; jr < nc; jr += nrFull)
         {
-            int nr = Math.Min(NR, nc - jr);
+            int nr = Math.Min(nrFull, nc - jr);
             float* bpanel = bp + (long)jr * kc;
-            for (int ir = 0; ir < mc; ir += MR)
+            for (int ir = 0; ir < mc; ir += mrFull)
             {
-                int mr = Math.Min(MR, mc - ir);
+                int mr = Math.Min(mrFull, mc - ir);
                 float* apanel = ap + (long)ir * kc;
                 float* cc = c + (long)ir * ldc + jr;
-                if (mr == MR && nr == NR)
+                if (mr == mrFull && nr == nrFull)
                 {
-                    Tile(avx2, kc, apanel, bpanel, cc, ldc, alpha, beta);
+                    K.Tile(kc, apanel, bpanel, cc, ldc, alpha, beta);
                 }
                 else
                 {
-                    Tile(avx2, kc, apanel, bpanel, tmp, NR, 1f, 0f);
-                    GemmStore.Edge(tmp, cc, ldc, mr, nr, alpha, beta);
+                    K.Tile(kc, apanel, bpanel, tmp, nrFull, 1f, 0f);
+                    GemmStore.Edge(tmp, nrFull, cc, ldc, mr, nr, alpha, beta);
                 }
+                if (epi) epilogue.Apply(cc, ldc, mr, nr, col0 + jr);
             }
         }
     }

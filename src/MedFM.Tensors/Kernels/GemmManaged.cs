@@ -12,20 +12,22 @@ internal static unsafe class GemmManaged
     private const long BatchItemWork = 2L * 1024 * 1024;
 
     public static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda,
-        float* b, int ldb, float beta, float* c, int ldc, ThreadTeam? team)
+        float* b, int ldb, float beta, float* c, int ldc, ThreadTeam? team, in GemmEpilogue epilogue = default)
     {
         if (m == 0 || n == 0) return;
         if (k == 0 || alpha == 0)
         {
             GemmStore.Scale(m, n, beta, c, ldc);
+            if (epilogue.IsActive) epilogue.Apply(c, ldc, m, n, 0);
             return;
         }
         if ((long)m * n * k < GemmBlocking.SmallWork)
         {
             GemmSmall.Run(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            if (epilogue.IsActive) epilogue.Apply(c, ldc, m, n, 0);
             return;
         }
-        GemmBlocked.Run(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, team);
+        GemmBlocked.Run(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, team, epilogue);
     }
 
     public static void SgemmBatched(bool transA, bool transB, int m, int n, int k, float alpha,

@@ -12,9 +12,10 @@ namespace MedFM.Tensors.Kernels;
 /// <item>B block (kc×nc of op(B)) → ⌈nc/NR⌉ panels of kc×NR floats: panel j holds columns j·NR.., NR floats per k.</item>
 /// </list>
 /// </summary>
-internal static unsafe class GemmPack
+internal static unsafe class GemmPack<K> where K : struct, IGemmKernel
 {
-    private const int MR = GemmBlocking.MR, NR = GemmBlocking.NR;
+    private static int MR => K.MR;
+    private static int NR => K.NR;
 
     /// <summary>Packs op(A)[i0..i0+mc, p0..p0+kc] into dst (⌈mc/MR⌉·MR·kc floats).</summary>
     public static void A(bool transA, float* a, int lda, int i0, int mc, int p0, int kc, float* dst)
@@ -23,7 +24,10 @@ internal static unsafe class GemmPack
         {
             int mr = Math.Min(MR, mc - ir);
             if (transA) PanelATransposed(a + (long)p0 * lda + i0 + ir, lda, mr, kc, dst);
-            else if (mr == MR && GemmKernels.UseAvx2) PanelAAvx(a + (long)(i0 + ir) * lda + p0, lda, kc, dst);
+            else if (mr == MR && K.AvxPacking)
+            {
+                for (int r = 0; r < MR; r += 6) PanelA6Avx(a + (long)(i0 + ir + r) * lda + p0, lda, kc, dst + r);
+            }
             else PanelA(a + (long)(i0 + ir) * lda + p0, lda, mr, kc, dst);
         }
     }
@@ -36,7 +40,7 @@ internal static unsafe class GemmPack
             int j = jp * NR, nr = Math.Min(NR, nc - j);
             float* d = dst + (long)jp * NR * kc;
             if (!transB) PanelB(b + (long)p0 * ldb + j0 + j, ldb, nr, kc, d);
-            else if (nr == NR && GemmKernels.UseAvx2) PanelBTransposedAvx(b + (long)(j0 + j) * ldb + p0, ldb, kc, d);
+            else if (nr == NR && K.AvxPacking) PanelBTransposedAvx(b + (long)(j0 + j) * ldb + p0, ldb, kc, d);
             else PanelBTransposed(b + (long)(j0 + j) * ldb + p0, ldb, nr, kc, d);
         }
     }
@@ -44,18 +48,9 @@ internal static unsafe class GemmPack
     /// <summary>A row-major: row r of the panel is a contiguous run of kc floats at src + r·lda.</summary>
     private static void PanelA(float* src, int lda, int mr, int kc, float* d)
     {
-        if (mr == MR)
+        if (mr == MR && MR % 6 == 0)
         {
-            float* r0 = src, r1 = src + lda, r2 = src + 2L * lda, r3 = src + 3L * lda, r4 = src + 4L * lda, r5 = src + 5L * lda;
-            for (int p = 0; p < kc; p++, d += MR)
-            {
-                d[0] = r0[p];
-                d[1] = r1[p];
-                d[2] = r2[p];
-                d[3] = r3[p];
-                d[4] = r4[p];
-                d[5] = r5[p];
-            }
+            for (int g = 0; g < MR; g += 6) PanelA6(src + (long)g * lda, lda, kc, d + g);
             return;
         }
         for (int p = 0; p < kc; p++, d += MR)
@@ -65,8 +60,24 @@ internal static unsafe class GemmPack
         }
     }
 
-    /// <summary>Full row-major A panel with AVX: 6 rows × 8 k at a time, transposed as an 8×8 block with two zero rows.</summary>
-    private static void PanelAAvx(float* src, int lda, int kc, float* d)
+    /// <summary>Six full rows of A into floats [0, 6) of each MR-float k step.</summary>
+    private static void PanelA6(float* src, int lda, int kc, float* d)
+    {
+        float* r0 = src, r1 = src + lda, r2 = src + 2L * lda, r3 = src + 3L * lda, r4 = src + 4L * lda, r5 = src + 5L * lda;
+        for (int p = 0; p < kc; p++, d += MR)
+        {
+            d[0] = r0[p];
+            d[1] = r1[p];
+            d[2] = r2[p];
+            d[3] = r3[p];
+            d[4] = r4[p];
+            d[5] = r5[p];
+        }
+    }
+
+    /// <summary>Six full rows of a row-major A panel with AVX: 8 k at a time, transposed as an 8×8 block with two zero
+    /// rows, into floats [0, 6) of each MR-float k step.</summary>
+    private static void PanelA6Avx(float* src, int lda, int kc, float* d)
     {
         int p = 0;
         for (; p + 8 <= kc; p += 8, d += 8 * MR)
@@ -103,7 +114,7 @@ internal static unsafe class GemmPack
         }
         for (; p < kc; p++, d += MR)
         {
-            for (int r = 0; r < MR; r++) d[r] = src[(long)r * lda + p];
+            for (int r = 0; r < 6; r++) d[r] = src[(long)r * lda + p];
         }
     }
 
@@ -132,8 +143,7 @@ internal static unsafe class GemmPack
         {
             for (int p = 0; p < kc; p++, d += NR, src += ldb)
             {
-                Unsafe.WriteUnaligned(d, Unsafe.ReadUnaligned<Vector256<float>>(src));
-                Unsafe.WriteUnaligned(d + 8, Unsafe.ReadUnaligned<Vector256<float>>(src + 8));
+                for (int j = 0; j < NR; j += 8) Unsafe.WriteUnaligned(d + j, Unsafe.ReadUnaligned<Vector256<float>>(src + j));
             }
             return;
         }
@@ -154,14 +164,13 @@ internal static unsafe class GemmPack
         }
     }
 
-    /// <summary>Full transposed B panel with 8×8 AVX transposes: 16 rows of B become kc rows of 16.</summary>
+    /// <summary>Full transposed B panel with 8×8 AVX transposes: NR rows of B become kc rows of NR.</summary>
     private static void PanelBTransposedAvx(float* src, int ldb, int kc, float* d)
     {
         int p = 0;
         for (; p + 8 <= kc; p += 8)
         {
-            Transpose8x8(src + p, ldb, d + p * NR);
-            Transpose8x8(src + 8L * ldb + p, ldb, d + p * NR + 8);
+            for (int j = 0; j < NR; j += 8) Transpose8x8(src + (long)j * ldb + p, ldb, d + p * NR + j);
         }
         for (; p < kc; p++)
         {

@@ -2,14 +2,14 @@ namespace MedFM.Tensors.Kernels;
 
 /// <summary>
 /// Writes a summed tile into C: c = alpha·acc when beta = 0 (C is not read, so NaN garbage is ignored), else
-/// c = fma(alpha, acc, beta·c), the same rounding as the vector store of the AVX2 micro-kernel.
+/// c = fma(alpha, acc, beta·c), the same rounding as the vector stores of the micro-kernels.
 /// </summary>
 internal static unsafe class GemmStore
 {
-    /// <summary>Stores the top-left mr×nr of a tile held row-major with row length NR.</summary>
-    public static void Edge(float* acc, float* c, int ldc, int mr, int nr, float alpha, float beta)
+    /// <summary>Stores the top-left mr×nr of a tile held row-major with row length accStride.</summary>
+    public static void Edge(float* acc, int accStride, float* c, int ldc, int mr, int nr, float alpha, float beta)
     {
-        for (int i = 0; i < mr; i++, acc += GemmBlocking.NR, c += ldc)
+        for (int i = 0; i < mr; i++, acc += accStride, c += ldc)
         {
             if (beta == 0)
             {

@@ -29,6 +29,13 @@ public sealed class GemmGlobalState
         return new Restore(() => GemmKernels.ForcePortable = false);
     }
 
+    /// <summary>Caps the kernel at AVX2 for the scope (a CPU with AVX-512 otherwise takes the wider kernel).</summary>
+    public static IDisposable Avx2()
+    {
+        GemmKernels.ForceAvx2 = true;
+        return new Restore(() => GemmKernels.ForceAvx2 = false);
+    }
+
     private sealed class Restore(Action undo) : IDisposable
     {
         public void Dispose() => undo();

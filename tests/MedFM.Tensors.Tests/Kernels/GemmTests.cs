@@ -110,10 +110,49 @@ public class GemmTests
     }
 
     [Fact]
+    public void Avx2KernelMatchesTheOracleOnEveryCpuThatHasIt()
+    {
+        using var _ = GemmGlobalState.Managed();
+        using var avx2 = GemmGlobalState.Avx2();
+        if (!GemmKernelAvx2.IsSupported) return;  // the portable kernel runs instead: covered above
+        Assert.Equal("AVX2+FMA", Gemm.SimdLevel);
+        int seed = 300;
+        foreach (var (ta, tb) in new[] { (false, false), (false, true), (true, false), (true, true) })
+        foreach (var (m, n, k) in new[] { (1, 1, 1), (7, 17, 5), (65, 63, 130), (257, 130, 65), (6, 16, 300), (151, 3100, 530) })
+        {
+            var g = new GemmCase(seed++, ta, tb, m, n, k, alpha: 1.5f, beta: seed % 2 == 0 ? 0f : 0.5f, pad: seed % 3);
+            g.Check(g.RunPublic(), "avx2");
+        }
+    }
+
+    [Fact]
+    public void WideAndNarrowKernelsGiveBitIdenticalProducts()
+    {
+        // Both kernels sum each element over a KC block in k order with FMAs, and tile edges store with the same
+        // rounding, so the AVX-512 (12×32 tiles) and AVX2 (6×16 tiles) products must agree bit for bit.
+        using var _ = GemmGlobalState.Managed();
+        int seed = 400;
+        foreach (var (ta, tb) in new[] { (false, false), (false, true), (true, false), (true, true) })
+        foreach (var (m, n, k) in new[] { (13, 33, 7), (65, 63, 130), (197, 768, 768), (151, 3100, 530), (25, 40, 600) })
+        {
+            var g = new GemmCase(seed++, ta, tb, m, n, k, alpha: 0.75f, beta: seed % 2 == 0 ? 0f : -0.5f, pad: seed % 3);
+            var wide = g.RunPublic();
+            float[] narrow;
+            using (GemmGlobalState.Avx2()) narrow = g.RunPublic();
+            g.Check(wide, Gemm.SimdLevel);
+            for (int i = 0; i < wide.Length; i++)
+                if (BitConverter.SingleToInt32Bits(wide[i]) != BitConverter.SingleToInt32Bits(narrow[i]) && !(float.IsNaN(wide[i]) && float.IsNaN(narrow[i])))
+                    Assert.Fail($"{m}x{n}x{k} ta={ta} tb={tb}: element {i} is {wide[i]:R} wide, {narrow[i]:R} narrow");
+        }
+    }
+
+    [Fact]
     public void SimdLevelNamesTheKernelThisCpuUses()
     {
+        bool avx512 = System.Runtime.Intrinsics.X86.Avx512F.IsSupported && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
         bool avx2 = System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported;
-        if (avx2) Assert.Equal("AVX2+FMA", Gemm.SimdLevel);
+        if (avx512) Assert.Equal("AVX-512F", Gemm.SimdLevel);
+        else if (avx2) Assert.Equal("AVX2+FMA", Gemm.SimdLevel);
         else Assert.StartsWith(System.Numerics.Vector.IsHardwareAccelerated ? "Vector" : "scalar", Gemm.SimdLevel);
     }
 }

@@ -1,0 +1,104 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace MedFM.Tensors.Kernels;
+
+/// <summary>
+/// The AVX-512F micro-kernel: a 12×32 tile of C held in 24 zmm accumulators (12 rows × 2 vectors of 16), fed per k
+/// by two 16-float loads of the packed B panel and twelve broadcasts from the packed A panel (24 accumulators +
+/// 2 B vectors + 1 broadcast = 27 of the 32 zmm registers; 24 FMAs per 14 loads keep both FMA pipes busy).
+/// Each element is summed over k in the same order and with the same fused multiply-adds as the AVX2 kernel, so
+/// both give bit-identical products. Packed A: MR floats per k; packed B: NR floats per k.
+/// </summary>
+internal static unsafe class GemmKernelAvx512
+{
+    public const int MR = 12, NR = 32;
+
+    public static bool IsSupported => Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
+
+    /// <summary>C[0..12, 0..32] = alpha · Σ_p a[p] ⊗ b[p] + beta · C (beta = 0: C is not read).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Tile(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default;
+        Vector512<float> c90 = default, c91 = default, ca0 = default, ca1 = default, cb0 = default, cb1 = default;
+        for (int r = 0; r < MR; r++)
+        {
+            Sse.Prefetch0(c + (long)r * ldc);
+            Sse.Prefetch0(c + (long)r * ldc + NR - 1);
+        }
+        for (int p = 0; p < kc; p++, a += MR, b += NR)
+        {
+            var b0 = Avx512F.LoadVector512(b);
+            var b1 = Avx512F.LoadVector512(b + 16);
+            var av = Vector512.Create(a[0]);
+            c00 = Avx512F.FusedMultiplyAdd(av, b0, c00);
+            c01 = Avx512F.FusedMultiplyAdd(av, b1, c01);
+            av = Vector512.Create(a[1]);
+            c10 = Avx512F.FusedMultiplyAdd(av, b0, c10);
+            c11 = Avx512F.FusedMultiplyAdd(av, b1, c11);
+            av = Vector512.Create(a[2]);
+            c20 = Avx512F.FusedMultiplyAdd(av, b0, c20);
+            c21 = Avx512F.FusedMultiplyAdd(av, b1, c21);
+            av = Vector512.Create(a[3]);
+            c30 = Avx512F.FusedMultiplyAdd(av, b0, c30);
+            c31 = Avx512F.FusedMultiplyAdd(av, b1, c31);
+            av = Vector512.Create(a[4]);
+            c40 = Avx512F.FusedMultiplyAdd(av, b0, c40);
+            c41 = Avx512F.FusedMultiplyAdd(av, b1, c41);
+            av = Vector512.Create(a[5]);
+            c50 = Avx512F.FusedMultiplyAdd(av, b0, c50);
+            c51 = Avx512F.FusedMultiplyAdd(av, b1, c51);
+            av = Vector512.Create(a[6]);
+            c60 = Avx512F.FusedMultiplyAdd(av, b0, c60);
+            c61 = Avx512F.FusedMultiplyAdd(av, b1, c61);
+            av = Vector512.Create(a[7]);
+            c70 = Avx512F.FusedMultiplyAdd(av, b0, c70);
+            c71 = Avx512F.FusedMultiplyAdd(av, b1, c71);
+            av = Vector512.Create(a[8]);
+            c80 = Avx512F.FusedMultiplyAdd(av, b0, c80);
+            c81 = Avx512F.FusedMultiplyAdd(av, b1, c81);
+            av = Vector512.Create(a[9]);
+            c90 = Avx512F.FusedMultiplyAdd(av, b0, c90);
+            c91 = Avx512F.FusedMultiplyAdd(av, b1, c91);
+            av = Vector512.Create(a[10]);
+            ca0 = Avx512F.FusedMultiplyAdd(av, b0, ca0);
+            ca1 = Avx512F.FusedMultiplyAdd(av, b1, ca1);
+            av = Vector512.Create(a[11]);
+            cb0 = Avx512F.FusedMultiplyAdd(av, b0, cb0);
+            cb1 = Avx512F.FusedMultiplyAdd(av, b1, cb1);
+        }
+        var va = Vector512.Create(alpha);
+        var vb = Vector512.Create(beta);
+        bool read = beta != 0;
+        Row(c, va, vb, read, c00, c01);
+        Row(c + ldc, va, vb, read, c10, c11);
+        Row(c + 2L * ldc, va, vb, read, c20, c21);
+        Row(c + 3L * ldc, va, vb, read, c30, c31);
+        Row(c + 4L * ldc, va, vb, read, c40, c41);
+        Row(c + 5L * ldc, va, vb, read, c50, c51);
+        Row(c + 6L * ldc, va, vb, read, c60, c61);
+        Row(c + 7L * ldc, va, vb, read, c70, c71);
+        Row(c + 8L * ldc, va, vb, read, c80, c81);
+        Row(c + 9L * ldc, va, vb, read, c90, c91);
+        Row(c + 10L * ldc, va, vb, read, ca0, ca1);
+        Row(c + 11L * ldc, va, vb, read, cb0, cb1);
+    }
+
+    /// <summary>c = alpha·acc when beta = 0 (C not read), else c = fma(alpha, acc, beta·c): the scalar edge store's rounding.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Row(float* c, Vector512<float> alpha, Vector512<float> beta, bool read, Vector512<float> x0, Vector512<float> x1)
+    {
+        if (!read)
+        {
+            Avx512F.Store(c, Avx512F.Multiply(alpha, x0));
+            Avx512F.Store(c + 16, Avx512F.Multiply(alpha, x1));
+            return;
+        }
+        Avx512F.Store(c, Avx512F.FusedMultiplyAdd(alpha, x0, Avx512F.Multiply(beta, Avx512F.LoadVector512(c))));
+        Avx512F.Store(c + 16, Avx512F.FusedMultiplyAdd(alpha, x1, Avx512F.Multiply(beta, Avx512F.LoadVector512(c + 16))));
+    }
+}

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using MedFM.Tensors.Parallel;
@@ -5,96 +6,141 @@ using MedFM.Tensors.Parallel;
 namespace MedFM.Tensors.Kernels;
 
 /// <summary>
-/// Streaming (flash-attention style) forward: for each head and tile of <see cref="AttentionArgs.BlockQ"/> queries,
-/// walks the keys in tiles of <see cref="AttentionArgs.BlockK"/>, computing the score tile S = (scale·Q)·Kᵀ + bias,
-/// masking, and folding it into a running row maximum m, a running sum l and an unnormalised output O (online
-/// softmax: when m grows, l and O are rescaled by e^(m_old − m_new)); at the end out = O / l and, for the backward,
-/// lse = m + log l. Memory is O(tile) per thread, never Lq × Lk. Work items (head, query tile) are handed out
-/// dynamically to the thread team. A row whose every score is −∞ gets NaN (0/0), as the composed softmax does.
+/// Fused attention forward in query chunks: for each head, K (as Kᵀ) and V are packed once into the GEMM
+/// micro-kernel's panel layout; then for each chunk of queries the whole score block S = (scale·Q)·Kᵀ + bias
+/// [rows, Lk] is computed by the packed macro-kernel, masked, turned into probabilities by an exact row softmax
+/// (max, e^(s − max), sum, divide) and multiplied by V straight into the output; for the backward,
+/// lse = max + log sum. The chunk holds at most <see cref="ChunkFloats"/> scores (about rows × Lk), so memory is
+/// O(chunk) per thread, never Lq × Lk for long sequences, while short ones (a ViT's 197 tokens, SAM's 14×14
+/// windows) take all their queries in one chunk. Work items (head, chunk) are handed out dynamically to the thread
+/// team; each thread keeps the packed K and V of the last head it saw. A row whose every score is −∞ gets NaN
+/// (0/0), as the composed softmax does.
 /// </summary>
 internal static unsafe class AttentionForward
 {
+    /// <summary>Budget of the score chunk per thread (floats): 64 K floats = 256 KB, within a core's L2.</summary>
+    public const int ChunkFloats = 64 * 1024;
+
     /// <summary>Writes out [heads, Lq, Ev] (dense from outOffset) and, when lse is not null, lse [heads·Lq].</summary>
     public static void Run(AttentionArgs p, float[] output, int outOffset, float[]? lse)
     {
         if (p.Heads == 0 || p.Lq == 0) return;
-        int ldk = p.LkPadded, evp = AttentionArgs.Round8(p.Ev);
-        var kt = AttentionArgs.PackTransposed(p.K, p.KOffset, p.Heads, p.Lk, p.E, ldk);  // [heads, E, LkP]
-        bool packV = p.Ev % 8 != 0;
-        var vp = packV ? AttentionArgs.PackRows(p.V, p.VOffset, p.Heads * p.Lk, p.Ev, evp) : p.V;
-        int vOff = packV ? 0 : p.VOffset, ldv = packV ? evp : p.Ev;
-        int tiles = p.QueryTiles, items = p.Heads * tiles;
+        if (GemmKernels.UseAvx512) Run<Avx512Kernel>(p, output, outOffset, lse);
+        else if (GemmKernels.UseAvx2) Run<Avx2Kernel>(p, output, outOffset, lse);
+        else Run<PortableKernel>(p, output, outOffset, lse);
+    }
+
+    /// <summary>Query rows per chunk for key length lk: a multiple of the kernel's MR within the budget, at most Lq.</summary>
+    public static int ChunkRows(int lq, int lk, int mr)
+    {
+        int rows = Math.Max(mr, ChunkFloats / Math.Max(1, lk) / mr * mr);
+        return Math.Min(rows, GemmBlocking.RoundUp(lq, mr));
+    }
+
+    private static void Run<K>(AttentionArgs p, float[] output, int outOffset, float[]? lse) where K : struct, IGemmKernel
+    {
+        int chunk = ChunkRows(p.Lq, p.Lk, K.MR), chunks = (p.Lq + chunk - 1) / chunk, items = p.Heads * chunks;
         var next = new int[1];
         ThreadTeam.Default.Run((thread, threads) =>
         {
-            var s = new Scratch(p.E, evp);
+            var s = Scratch.ForThread(p, chunk, K.MR, K.NR);
+            int packedHead = -1;
             for (int item = Interlocked.Increment(ref next[0]) - 1; item < items; item = Interlocked.Increment(ref next[0]) - 1)
-                Tile(p, item / tiles, item % tiles * AttentionArgs.BlockQ, kt, ldk, vp, vOff, ldv, evp, s, output, outOffset, lse);
+            {
+                int head = item / chunks, i0 = item % chunks * chunk;
+                if (head != packedHead)
+                {
+                    PackHead<K>(p, head, s);
+                    packedHead = head;
+                }
+                Chunk<K>(p, head, i0, Math.Min(chunk, p.Lq - i0), s, output, outOffset, lse);
+            }
         }, Math.Max(1, items));
     }
 
-    /// <summary>Per-thread tile buffers.</summary>
-    private sealed class Scratch(int e, int evp)
+    /// <summary>Packs Kᵀ (E × Lk, as GEMM B panels) and V (Lk × Ev, as B panels) of one head.</summary>
+    private static void PackHead<K>(AttentionArgs p, int head, Scratch s) where K : struct, IGemmKernel
     {
-        public readonly float[] Q = new float[AttentionArgs.BlockQ * Math.Max(e, 1)];
-        public readonly float[] S = new float[AttentionArgs.BlockQ * AttentionArgs.BlockK];
-        public readonly float[] O = new float[AttentionArgs.BlockQ * evp];
-        public readonly float[] M = new float[AttentionArgs.BlockQ];
-        public readonly float[] L = new float[AttentionArgs.BlockQ];
+        fixed (float* kp = p.K, vp = p.V)
+        {
+            float* kHead = kp + p.KOffset + (long)head * p.Lk * p.E;
+            float* vHead = vp + p.VOffset + (long)head * p.Lk * p.Ev;
+            GemmPack<K>.B(true, kHead, p.E, 0, p.E, 0, p.Lk, 0, (p.Lk + K.NR - 1) / K.NR, s.KPacked);
+            GemmPack<K>.B(false, vHead, p.Ev, 0, p.Lk, 0, p.Ev, 0, (p.Ev + K.NR - 1) / K.NR, s.VPacked);
+        }
     }
 
-    private static void Tile(AttentionArgs p, int head, int i0, float[] kt, int ldk, float[] v, int vOff, int ldv, int evp,
-        Scratch s, float[] output, int outOffset, float[]? lse)
+    private static void Chunk<K>(AttentionArgs p, int head, int i0, int rows, Scratch s, float[] output, int outOffset, float[]? lse)
+        where K : struct, IGemmKernel
     {
-        const int bk = AttentionArgs.BlockK;
-        int rows = Math.Min(AttentionArgs.BlockQ, p.Lq - i0), e = p.E;
-        var qsrc = p.Q.AsSpan(p.QOffset + (head * p.Lq + i0) * e, rows * e);
-        System.Numerics.Tensors.TensorPrimitives.Multiply(qsrc, p.Scale, s.Q.AsSpan(0, rows * e));
-        s.O.AsSpan(0, rows * evp).Clear();
-        s.M.AsSpan(0, rows).Fill(float.NegativeInfinity);
-        s.L.AsSpan(0, rows).Clear();
-        int keyEnd = p.KeyEnd(i0, rows);
-        fixed (float* q = s.Q, sc = s.S, o = s.O, ktp = kt, vpp = v)
+        int e = p.E, lk = p.Lk, lds = s.Lds;
+        fixed (float* qp = p.Q, op = output)
         {
-            float* kHead = ktp + (long)head * e * ldk;
-            float* vHead = vpp + vOff + (long)head * p.Lk * ldv;
-            for (int j0 = 0; j0 < keyEnd; j0 += bk)
+            float* qRows = qp + p.QOffset + ((long)head * p.Lq + i0) * e;
+            GemmPack<K>.A(false, qRows, e, 0, rows, 0, e, s.APacked);
+            var packedQ = new Span<float>(s.APacked, GemmBlocking.RoundUp(rows, K.MR) * e);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(packedQ, p.Scale, packedQ);
+            GemmKernels.Block<K>(s.APacked, s.KPacked, rows, lk, e, s.S, lds, 1f, 0f);
+            p.Bias?.AddTile(head, i0, rows, 0, lk, s.S, lds);
+            for (int r = 0; r < rows; r++)
             {
-                int nk = Math.Min(bk, p.Lk - j0), nkp = AttentionArgs.Round8(nk);
-                AttentionTileGemm.Run(rows, nkp, e, q, e, 1, kHead + j0, ldk, sc, bk, accumulate: false);
-                p.Bias?.AddTile(head, i0, rows, j0, nk, sc, bk);
-                for (int r = 0; r < rows; r++)
-                {
-                    int visible = p.VisibleColumns(i0 + r, j0, nk);
-                    new Span<float>(sc + r * bk + visible, nkp - visible).Fill(float.NegativeInfinity);
-                    OnlineUpdate(new Span<float>(sc + r * bk, nkp), ref s.M[r], ref s.L[r], new Span<float>(o + r * evp, evp));
-                }
-                AttentionTileGemm.Run(rows, evp, nk, sc, bk, 1, vHead + (long)j0 * ldv, ldv, o, evp, accumulate: true);
+                var row = new Span<float>(s.S + (long)r * lds, lk);
+                int visible = p.VisibleColumns(i0 + r, 0, lk);
+                row[visible..].Fill(float.NegativeInfinity);
+                float lse1 = SoftmaxRow(row);
+                if (lse is not null) lse[head * p.Lq + i0 + r] = lse1;
             }
-        }
-        for (int r = 0; r < rows; r++)
-        {
-            var dst = output.AsSpan(outOffset + (head * p.Lq + i0 + r) * p.Ev, p.Ev);
-            System.Numerics.Tensors.TensorPrimitives.Divide(s.O.AsSpan(r * evp, p.Ev), s.L[r], dst);
-            if (lse is not null) lse[head * p.Lq + i0 + r] = s.M[r] + MathF.Log(s.L[r]);
+            GemmPack<K>.A(false, s.S, lds, 0, rows, 0, lk, s.APacked);
+            GemmKernels.Block<K>(s.APacked, s.VPacked, rows, p.Ev, lk, op + outOffset + ((long)head * p.Lq + i0) * p.Ev, p.Ev, 1f, 0f);
         }
     }
 
-    /// <summary>Turns a score row into probabilities relative to the new running max; rescales l and the output row.</summary>
-    internal static void OnlineUpdate(Span<float> row, ref float m, ref float l, Span<float> o)
+    /// <summary>row = softmax(row) in place; returns log Σ e^row (−∞ when every score is −∞, and the row becomes NaN).</summary>
+    internal static float SoftmaxRow(Span<float> row)
     {
-        float tileMax = RowMax(row);
-        float mNew = MathF.Max(m, tileMax);
-        if (mNew == float.NegativeInfinity)
+        float max = RowMax(row);
+        if (float.IsNegativeInfinity(max))
         {
-            row.Clear(); // nothing visible yet: contributes nothing
-            return;
+            row.Fill(float.NaN);  // 0/0, as the composed softmax gives
+            return float.NegativeInfinity;
         }
-        float alpha = MathF.Exp(m - mNew);
-        float sum = ExpShiftInPlace(row, mNew);
-        l = l * alpha + sum;
-        if (alpha != 1f) System.Numerics.Tensors.TensorPrimitives.Multiply(o, alpha, o);
-        m = mNew;
+        float sum = ExpShiftInPlace(row, max);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(row, 1f / sum, row);
+        return max + MathF.Log(sum);
+    }
+
+    /// <summary>Per-thread buffers, kept for the thread's life and grown on demand (pinned, 64-byte aligned).</summary>
+    private sealed class Scratch
+    {
+        [ThreadStatic] private static Scratch? current;
+        private float[] k = [], v = [], a = [], sc = [];
+
+        public float* KPacked { get; private set; }
+        public float* VPacked { get; private set; }
+        public float* APacked { get; private set; }
+        public float* S { get; private set; }
+        public int Lds { get; private set; }
+
+        public static Scratch ForThread(AttentionArgs p, int chunk, int mr, int nr)
+        {
+            var s = current ??= new Scratch();
+            s.Lds = GemmBlocking.RoundUp(p.Lk, 8);
+            int lkPanels = GemmBlocking.RoundUp(p.Lk, nr), evPanels = GemmBlocking.RoundUp(p.Ev, nr);
+            int chunkRows = GemmBlocking.RoundUp(chunk, mr);
+            s.KPacked = Get(ref s.k, (long)lkPanels * p.E);
+            s.VPacked = Get(ref s.v, (long)evPanels * p.Lk);
+            s.APacked = Get(ref s.a, (long)chunkRows * Math.Max(p.Lk, p.E));
+            s.S = Get(ref s.sc, (long)chunkRows * s.Lds);
+            return s;
+        }
+
+        private static float* Get(ref float[] buffer, long floats)
+        {
+            if (floats + 16 > Array.MaxLength) throw new InsufficientMemoryException($"attention scratch of {floats} floats");
+            if (buffer.Length < floats + 16) buffer = GC.AllocateUninitializedArray<float>((int)floats + 16, pinned: true);
+            nint ptr = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+            return (float*)((ptr + 63) & ~(nint)63);
+        }
     }
 
     private static float RowMax(ReadOnlySpan<float> row)

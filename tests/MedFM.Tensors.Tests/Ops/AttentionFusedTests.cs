@@ -20,6 +20,8 @@ public class AttentionFusedTests
         { new[] { 2, 3 }, 61, 61, 64, true },       // causal, square
         { new[] { 1 }, 20, 45, 9, true },           // causal with Lk > Lq (bottom-right aligned)
         { new[] { 1 }, 197, 197, 64, false },       // ViT-B sequence
+        { new[] { 2 }, 70, 2100, 8, false },        // long keys: several query chunks (rows per chunk ≈ 65536 / Lk)
+        { new[] { 1 }, 90, 1500, 12, true },        // causal across chunks
         { Array.Empty<int>(), 9, 4, 3, false },     // no batch dimensions
     };
 

@@ -30,8 +30,15 @@ public static class RelPos
         int b = rq.Size(0);
         var rh = Get(qh, kh, relPosH);                                                    // [qh, kh, C]
         var rw = Get(qw, kw, relPosW);                                                    // [qw, kw, C]
-        var relH = rq.Matmul(rh.Transpose(-2, -1).Unsqueeze(0));                          // [B, qh, qw, kh]
-        var relW = rq.Transpose(1, 2).Matmul(rw.Transpose(-2, -1).Unsqueeze(0)).Transpose(1, 2);  // [B, qh, qw, kw]
+        int c = rq.Size(3);
+        // One product per query row y (per column x) over all B·qw (B·qh) queries at once: a few large GEMMs instead
+        // of B·qh tiny ones (SAM's windows give B = 25·heads and 14×14×64 products).
+        var byRow = rq.Permute(1, 0, 2, 3).Reshape(qh, b * qw, c);                         // [qh, B·qw, C]
+        var relH = byRow.Matmul(rh.Transpose(-2, -1))                                      // [qh, B·qw, kh]
+            .Reshape(qh, b, qw, kh).Permute(1, 0, 2, 3);                                   // [B, qh, qw, kh]
+        var byCol = rq.Permute(2, 0, 1, 3).Reshape(qw, b * qh, c);                         // [qw, B·qh, C]
+        var relW = byCol.Matmul(rw.Transpose(-2, -1))                                      // [qw, B·qh, kw]
+            .Reshape(qw, b, qh, kw).Permute(1, 2, 0, 3);                                   // [B, qh, qw, kw]
         return (relH.Reshape(b, qh * qw, kh), relW.Reshape(b, qh * qw, kw));
     }
 

@@ -110,7 +110,7 @@ internal static unsafe class AttentionBackward
                     float l = lse[head * p.Lq + i0 + r];
                     if (l == float.NegativeInfinity) visible = 0;
                     prow[visible..].Clear();
-                    AttentionForward.ExpShiftInPlace(prow[..visible], l);
+                    AttentionSoftmax.ExpShiftInPlace(prow[..visible], l);
                     var dsrow = new Span<float>(ds + r * bk, nkp);
                     System.Numerics.Tensors.TensorPrimitives.Subtract(dsrow, s.D[r], dsrow);
                     System.Numerics.Tensors.TensorPrimitives.Multiply(dsrow, prow, dsrow);

@@ -74,13 +74,27 @@ internal sealed unsafe class AttentionBias
                 for (int j = j0; j < j0 + nk;)
                 {
                     int hi = j / kw, wi = j % kw, len = Math.Min(kw - wi, j0 + nk - j);
-                    var seg = new Span<float>(dst + (j - j0), len);
-                    System.Numerics.Tensors.TensorPrimitives.Add(seg, new ReadOnlySpan<float>(w + wi, len), seg);
-                    System.Numerics.Tensors.TensorPrimitives.Add(seg, h[hi], seg);
+                    AddSegment(dst + (j - j0), w + wi, h[hi], len);
                     j += len;
                 }
             }
         }
+    }
+
+    /// <summary>d[i] = (d[i] + w[i]) + h for i &lt; len, in one pass (short segments: SAM's key rows are 14 or 64 long).</summary>
+    private static void AddSegment(float* d, float* w, float h, int len)
+    {
+        int i = 0;
+        if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+        {
+            var vh = System.Runtime.Intrinsics.Vector512.Create(h);
+            for (; i + 16 <= len; i += 16)
+                System.Runtime.Intrinsics.Vector512.Store(System.Runtime.Intrinsics.Vector512.Load(d + i) + System.Runtime.Intrinsics.Vector512.Load(w + i) + vh, d + i);
+        }
+        var vh8 = System.Runtime.Intrinsics.Vector256.Create(h);
+        for (; i + 8 <= len; i += 8)
+            System.Runtime.Intrinsics.Vector256.Store(System.Runtime.Intrinsics.Vector256.Load(d + i) + System.Runtime.Intrinsics.Vector256.Load(w + i) + vh8, d + i);
+        for (; i < len; i++) d[i] = d[i] + w[i] + h;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using MedFM.Tensors.Kernels;
 using Xunit;
 
@@ -32,6 +33,29 @@ public class VecMathTests
             worst = Math.Max(worst, Math.Abs(got - expected) / expected);
         }
         Assert.True(worst < 1.5e-7, $"worst relative error {worst:G3}");
+    }
+
+    [Fact]
+    public void SixteenLaneExpIsBitIdenticalToTheEightLaneOne()
+    {
+        if (!VecMath512.IsSupported) return;  // no AVX-512: the 8-lane path is the only one and is tested above
+        var rng = new System.Random(5);
+        var xs = Enumerable.Range(0, 4096).Select(i => (float)((rng.NextDouble() - 0.5) * 200)).Concat(new[]
+        {
+            0f, -0f, 1e-30f, -87.3f, -87.4f, -88f, -104f, 88.7f, 88.8f, 89f, float.NaN, float.PositiveInfinity, float.NegativeInfinity,
+        }).ToArray();
+        for (int i = 0; i + 16 <= xs.Length; i += 16)
+        {
+            var wideV = VecMath512.Exp(System.Runtime.Intrinsics.Vector512.Create<float>(xs.AsSpan(i, 16)));
+            var wide = new float[16];
+            wideV.CopyTo(wide);
+            for (int l = 0; l < 16; l++)
+            {
+                float narrow = VecMath.Exp(xs[i + l]);
+                Assert.True(BitConverter.SingleToInt32Bits(narrow) == BitConverter.SingleToInt32Bits(wide[l]) || (float.IsNaN(narrow) && float.IsNaN(wide[l])),
+                    $"exp({xs[i + l]:R}): {wide[l]:R} (16 lanes) vs {narrow:R} (8 lanes)");
+            }
+        }
     }
 
     [Fact]

@@ -12,6 +12,8 @@ internal static class VecMath512
 {
     private const float Log2E = 1.44269504088896341f, Ln2Hi = 0.693359375f, Ln2Lo = -2.12194440e-4f;
     private const float ExpLo = -87.3365479f, ExpHi = 88.8f;
+    private const float ErfSplit = 0.875f, ErfTailP = 0.55f, ErfClamp = 9.5f;
+    private const float FracSqrt2 = 0.70710678118654752f;
 
     public static bool IsSupported => Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
 
@@ -36,5 +38,61 @@ internal static class VecMath512
         var s2 = Vector512.ShiftLeft(ni - half + Vector512.Create(127), 23).AsSingle();
         var y = p * s1 * s2;
         return Vector512.AndNot(y, Vector512.LessThan(x, Vector512.Create(ExpLo)));
+    }
+
+    /// <summary>GELU x·Φ(x) as <see cref="Activations.Gelu"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Gelu(Vector512<float> x) => x * NormalCdf(x);
+
+    /// <summary>Φ(x) as <see cref="VecMath.NormalCdf(Vector256{float})"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> NormalCdf(Vector512<float> x)
+    {
+        var u = x * Vector512.Create(FracSqrt2);
+        var z = Vector512.Abs(u);
+        var half = Vector512.Create(0.5f);
+        var small = Avx512F.FusedMultiplyAdd(u * SmallPoly(z * z), half, half);
+        var tailHalf = half * ErfcTailScaled(z) * ExpNegSquareHalf(x);
+        var big = Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<float>.Zero), tailHalf, Vector512<float>.One - tailHalf);
+        var useSmall = Vector512.LessThan(z, Vector512.Create(ErfSplit)) | ~Vector512.Equals(z, z);
+        return Vector512.ConditionalSelect(useSmall, small, big);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> SmallPoly(Vector512<float> z2)
+    {
+        var p = Vector512.Create(-6.218505287e-4f);
+        p = Avx512F.FusedMultiplyAdd(p, z2, Vector512.Create(5.035124128e-3f));
+        p = Avx512F.FusedMultiplyAdd(p, z2, Vector512.Create(-2.679345528e-2f));
+        p = Avx512F.FusedMultiplyAdd(p, z2, Vector512.Create(1.128251058e-1f));
+        p = Avx512F.FusedMultiplyAdd(p, z2, Vector512.Create(-3.761255586e-1f));
+        return Avx512F.FusedMultiplyAdd(p, z2, Vector512.Create(1.128379158f));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> ErfcTailScaled(Vector512<float> z)
+    {
+        var zc = Avx512F.Min(Vector512.Create(ErfClamp), z);
+        var t = Vector512<float>.One / Avx512F.FusedMultiplyAdd(zc, Vector512.Create(ErfTailP), Vector512<float>.One);
+        var q = Vector512.Create(1.376714362e-1f);
+        q = Avx512F.FusedMultiplyAdd(q, t, Vector512.Create(-4.102908097e-1f));
+        q = Avx512F.FusedMultiplyAdd(q, t, Vector512.Create(2.977256520e-1f));
+        q = Avx512F.FusedMultiplyAdd(q, t, Vector512.Create(7.036605890e-2f));
+        q = Avx512F.FusedMultiplyAdd(q, t, Vector512.Create(2.877450376e-1f));
+        q = Avx512F.FusedMultiplyAdd(q, t, Vector512.Create(3.066698114e-1f));
+        q = Avx512F.FusedMultiplyAdd(q, t, Vector512.Create(3.106057923e-1f));
+        return Avx512F.FusedMultiplyAdd(q, t, Vector512.Create(-1.066795813e-5f));
+    }
+
+    /// <summary>e^(−x²/2) with x² carried as the exact sum hi + lo, as the 8-lane ExpNegSquare(x, 0.5).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> ExpNegSquareHalf(Vector512<float> x)
+    {
+        var ax = Avx512F.Min(Vector512.Create(14f), Vector512.Abs(x));
+        var hi = ax * ax;
+        var lo = Avx512F.FusedMultiplySubtract(ax, ax, hi);
+        var vc = Vector512.Create(0.5f);
+        var e = Exp(-(hi * vc));
+        return Avx512F.FusedMultiplyAddNegated(e * vc, lo, e);
     }
 }

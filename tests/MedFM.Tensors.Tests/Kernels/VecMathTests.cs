@@ -40,10 +40,10 @@ public class VecMathTests
     {
         if (!VecMath512.IsSupported) return;  // no AVX-512: the 8-lane path is the only one and is tested above
         var rng = new System.Random(5);
-        var xs = Enumerable.Range(0, 4096).Select(i => (float)((rng.NextDouble() - 0.5) * 200)).Concat(new[]
+        var xs = new[]
         {
             0f, -0f, 1e-30f, -87.3f, -87.4f, -88f, -104f, 88.7f, 88.8f, 89f, float.NaN, float.PositiveInfinity, float.NegativeInfinity,
-        }).ToArray();
+        }.Concat(Enumerable.Range(0, 4096).Select(i => (float)((rng.NextDouble() - 0.5) * 200))).ToArray();
         for (int i = 0; i + 16 <= xs.Length; i += 16)
         {
             var wideV = VecMath512.Exp(System.Runtime.Intrinsics.Vector512.Create<float>(xs.AsSpan(i, 16)));
@@ -55,6 +55,26 @@ public class VecMathTests
                 Assert.True(BitConverter.SingleToInt32Bits(narrow) == BitConverter.SingleToInt32Bits(wide[l]) || (float.IsNaN(narrow) && float.IsNaN(wide[l])),
                     $"exp({xs[i + l]:R}): {wide[l]:R} (16 lanes) vs {narrow:R} (8 lanes)");
             }
+        }
+    }
+
+    [Fact]
+    public void SixteenLaneGeluIsBitIdenticalToTheEightLaneMap()
+    {
+        if (!VecMath512.IsSupported) return;  // no AVX-512: the 8-lane map is the only path
+        var rng = new System.Random(6);
+        var xs = new[] { 0f, -0f, 0.875f * 1.4142135f, -13f, -14f, -20f, 9.5f, float.NaN, float.PositiveInfinity, float.NegativeInfinity, 1e-20f, -3e-39f }
+            .Concat(Enumerable.Range(0, 8192).Select(i => (float)((rng.NextDouble() - 0.5) * (i % 2 == 0 ? 8 : 40))))
+            .ToArray();
+        var narrow = new float[xs.Length];
+        VecMap.Run<Activations.Gelu>(xs, narrow);
+        var wide = new float[16];
+        for (int i = 0; i + 16 <= xs.Length; i += 16)
+        {
+            VecMath512.Gelu(Vector512.Create<float>(xs.AsSpan(i, 16))).CopyTo(wide);
+            for (int l = 0; l < 16; l++)
+                Assert.True(BitConverter.SingleToInt32Bits(narrow[i + l]) == BitConverter.SingleToInt32Bits(wide[l]) || (float.IsNaN(narrow[i + l]) && float.IsNaN(wide[l])),
+                    $"gelu({xs[i + l]:R}): {wide[l]:R} (16 lanes) vs {narrow[i + l]:R} (8 lanes)");
         }
     }
 

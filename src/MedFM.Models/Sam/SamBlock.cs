@@ -5,7 +5,7 @@ using MedFM.Tensors;
 namespace MedFM.Models.Sam;
 
 /// <summary>
-/// Encoder block (image_encoder.py, Block): norm1 → (window partition) → attention → (unpartition) → residual,
+/// Encoder block (image_encoder.py, Block): norm1 → attention (windowed, see <see cref="SamAttention.ForwardWindowed"/>) → residual,
 /// then norm2 → MLP → residual. Window 0 means global attention over the whole grid.
 /// </summary>
 public sealed class SamBlock : Module<Tensor, Tensor>
@@ -35,16 +35,7 @@ public sealed class SamBlock : Module<Tensor, Tensor>
     {
         var shortcut = x;
         x = Norm1.Forward(x);
-        if (WindowSize > 0)
-        {
-            int h = x.Size(1), w = x.Size(2);
-            var windows = Windows.Partition(x, WindowSize, out int hp, out int wp);     // [B·nW, ws, ws, C]
-            x = Windows.Unpartition(Attn.Forward(windows), WindowSize, hp, wp, h, w);   // [B, H, W, C]
-        }
-        else
-        {
-            x = Attn.Forward(x);
-        }
+        x = WindowSize > 0 ? Attn.ForwardWindowed(x, WindowSize) : Attn.Forward(x);
         x = shortcut.Add(x);
         return x.Add(Mlp.Forward(Norm2.Forward(x)));
     }

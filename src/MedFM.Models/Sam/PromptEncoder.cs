@@ -115,8 +115,29 @@ public sealed class PositionEmbeddingRandom : Module
         return Tensor.Cat(new[] { c.Sin(), c.Cos() }, -1);
     }
 
-    /// <summary>Encoding of an h×w grid of pixel centres: [C, h, w].</summary>
+    /// <summary>
+    /// Encoding of an h×w grid of pixel centres: [C, h, w] (contiguous). It depends only on the grid and the
+    /// Gaussian matrix, so the last one is kept with a copy of the matrix it came from and reused while both match
+    /// (every prompt asks for the same 64×64 grid; recomputing it costs more than the prompt encoder itself).
+    /// The returned tensor is shared between calls: do not modify it in place.
+    /// </summary>
     public Tensor ForwardGrid(int h, int w)
+    {
+        var matrix = GaussianMatrix.Contiguous().ToArray();
+        var cached = gridCache;
+        if (cached is not null && cached.H == h && cached.W == w && cached.Matrix.AsSpan().SequenceEqual(matrix)) return cached.Grid;
+        var grid = ComputeGrid(h, w);
+        if (grid.RequiresGrad) return grid;
+        var kept = Tensor.Wrap(grid.Contiguous().ToArray(), grid.ShapeArray());  // its own array, outside any pool scope
+        gridCache = new GridCache(h, w, matrix, kept);
+        return kept;
+    }
+
+    private sealed record GridCache(int H, int W, float[] Matrix, Tensor Grid);
+
+    private GridCache? gridCache;
+
+    private Tensor ComputeGrid(int h, int w)
     {
         var ys = Tensor.Arange(h).Add(0.5f).Div(h).Reshape(h, 1, 1).Expand(h, w, 1);
         var xs = Tensor.Arange(w).Add(0.5f).Div(w).Reshape(1, w, 1).Expand(h, w, 1);

@@ -29,8 +29,9 @@ public sealed class TwoWayTransformer : Module
     /// <summary>image [B, C, h, w], its positional encoding [B, C, h, w], tokens [B, T, C] → (tokens [B, T, C], image tokens [B, hw, C]).</summary>
     public (Tensor Queries, Tensor Keys) Forward(Tensor image, Tensor imagePe, Tensor tokens)
     {
-        var keys = image.Flatten(2).Permute(0, 2, 1);               // [B, hw, C]
-        var keyPe = imagePe.Flatten(2).Permute(0, 2, 1);            // [B, hw, C]
+        // Token-major copies once: every later add, projection and norm then reads them contiguously.
+        var keys = image.Flatten(2).Permute(0, 2, 1).Contiguous();               // [B, hw, C]
+        var keyPe = imagePe.Flatten(2).Permute(0, 2, 1).Contiguous();            // [B, hw, C]
         var queries = tokens;
         foreach (var layer in Layers)
             (queries, keys) = layer.Forward(queries, keys, tokens, keyPe);

@@ -125,9 +125,10 @@ public static class ConvGemm
             }
             else if (g.IsPatch)
             {
-                var p = PatchBuffer(g, workspace);
-                Gemm.Sgemm(true, false, l, k, coutG, 1f, gyG, l, wG, k, 0f, p, k);
-                ConvPatches.Scatter(g, p, cinG, gxG);
+                // Columns [k, l] (kernel tap-major, like im2col), then each tap's plane interleaved into its place.
+                var col = PatchBuffer(g, workspace);
+                Gemm.Sgemm(true, false, k, l, coutG, 1f, wG, k, gyG, l, 0f, col, l);
+                ConvPatches.ScatterColumns(g, col, cinG, gxG);
             }
             else
             {

@@ -8,6 +8,32 @@ public class MovementTests
 {
     private static Tensor Seq(params int[] shape) => Tensor.Arange(ShapeUtil.Numel(shape)).Reshape(shape);
 
+    [Theory]
+    [InlineData(new[] { 20, 37 }, new[] { 1, 0 })]            // a plain transpose, edges not multiples of the 16×16 block
+    [InlineData(new[] { 3, 20, 37 }, new[] { 0, 2, 1 })]      // a batch of transposes
+    [InlineData(new[] { 2, 256, 64 }, new[] { 0, 2, 1 })]     // [B, C, HW] → [B, HW, C], as SAM's image tokens
+    [InlineData(new[] { 4, 3, 18, 9 }, new[] { 3, 0, 2, 1 })] // transposed pair under two batch dimensions
+    [InlineData(new[] { 2, 9, 4, 16 }, new[] { 0, 2, 1, 3 })] // heads split: contiguous inner runs
+    public void ContiguousCopyOfAPermutationPlacesEveryElement(int[] shape, int[] perm)
+    {
+        var x = Seq(shape);
+        var y = x.Permute(perm).Contiguous().ToArray();
+        var outShape = perm.Select(p => shape[p]).ToArray();
+        var srcStrides = new int[shape.Length];
+        for (int d = shape.Length - 1, st = 1; d >= 0; st *= shape[d], d--) srcStrides[d] = st;
+        var idx = new int[outShape.Length];
+        for (int i = 0; i < y.Length; i++)
+        {
+            int rem = i, src = 0;
+            for (int d = outShape.Length - 1; d >= 0; d--)
+            {
+                src += rem % outShape[d] * srcStrides[perm[d]];
+                rem /= outShape[d];
+            }
+            Assert.Equal(src, (int)y[i]);
+        }
+    }
+
     [Fact]
     public void ReshapeInfersMinusOneAndKeepsOrder()
     {

@@ -96,7 +96,7 @@ public readonly struct GeluOp : IUnaryOp
     public static float Apply(float x) => (float)(0.5 * x * (1.0 + Erf.Compute(x * 0.70710678118654752)));
 
     /// <summary>Vectorised x·Φ(x) (<see cref="Activations.Gelu"/>); Apply stays the double-precision oracle.</summary>
-    public static void Vec(ReadOnlySpan<float> x, Span<float> d) => VecMap.Run<Activations.Gelu>(x, d);
+    public static void Vec(ReadOnlySpan<float> x, Span<float> d) => VecMath512.GeluSpan(x, d);
 }
 
 /// <summary>GELU, tanh form: 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³))) (PyTorch's approximate='tanh').</summary>

@@ -21,7 +21,6 @@ public class MovementTests
         var outShape = perm.Select(p => shape[p]).ToArray();
         var srcStrides = new int[shape.Length];
         for (int d = shape.Length - 1, st = 1; d >= 0; st *= shape[d], d--) srcStrides[d] = st;
-        var idx = new int[outShape.Length];
         for (int i = 0; i < y.Length; i++)
         {
             int rem = i, src = 0;

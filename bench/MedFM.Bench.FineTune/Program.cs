@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using System.Globalization;
+using MedFM.Bench.Sam;
+using MedFM.Models.Vit;
+using MedFM.Tensors;
+using MedFM.Tensors.IO;
+using MedFM.Training.Losses;
+using MedFM.Training.Optim;
+
+// Supervised fine-tune step of ViT-Ti/16 (224², 1000 classes, train mode) against tuned PyTorch, same machine, same
+// run, same thread count (MEDFM_THREADS):   MedFM.Bench.FineTune [steps] [batch]   (defaults 5, 16)
+// The peer (bench/vit/finetune_peer.py, TIMM_PATH = a pytorch-image-models checkout) builds timm's
+// vit_tiny_patch16_224 with seeded weights and a seeded batch, writes them, and times `steps` steps of
+// forward + cross-entropy + backward + AdamW (lr 1e-4, weight decay 0.05) after one warm-up step, recording every
+// loss. MedFM loads the same weights strictly through the preset and runs the same steps on the same batch; the
+// losses of both runs are printed side by side (the same start and the same updates: they must track each other).
+// Throughput in images/s; ratio = MedFM images/s ÷ PyTorch images/s (> 1: MedFM faster).
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+int threads = EngineInfo.Threads;
+int steps = args.Length > 0 ? int.Parse(args[0]) : 5, batch = args.Length > 1 ? int.Parse(args[1]) : 16;
+string root = Peers.Root();
+string dir = Directory.CreateTempSubdirectory("medfm-finetune-bench-").FullName;
+Console.WriteLine($"ViT-Ti/16 fine-tune step, batch {batch} at 224², AdamW; {threads} thread(s), median of {steps} after one warm-up");
+var torch = Peers.Run(Path.Combine(root, "bench", "peers", "torch-tuned.sh"),
+    [Path.Combine(root, "bench", "vit", "finetune_peer.py"), dir, threads.ToString(), steps.ToString(), batch.ToString()], threads);
+
+var model = VitLoader.Load(VitPresets.VitTinyPatch16_224, Path.Combine(dir, "vit_tiny_seeded.safetensors"));
+model.Train();
+var imagesNpy = Npy.Read(Path.Combine(dir, "images.npy"));
+var images = Tensor.Wrap(imagesNpy.ToFloat32(), imagesNpy.Shape);
+var labels = Tensor.FromLongs(Npy.Read(Path.Combine(dir, "labels.npy")).ToInt64(), batch);
+var optimizer = new AdamW(model.Parameters(), lr: 1e-4, weightDecay: 0.05);
+var lossFn = new CrossEntropyLoss();
+var times = new List<double>();
+var losses = new List<double>();
+for (int i = 0; i <= steps; i++)
+{
+    var clock = Stopwatch.StartNew();
+    optimizer.ZeroGrad();
+    var loss = lossFn.Forward(model.Forward(images), labels);
+    loss.Backward();
+    optimizer.Step();
+    if (i > 0) times.Add(clock.Elapsed.TotalSeconds);
+    losses.Add(loss.Item());
+}
+long ourPeak = Process.GetCurrentProcess().PeakWorkingSet64;
+var theirLosses = torch.GetProperty("losses").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+Console.WriteLine($"{"step",6}{"MedFM loss",14}{"PyTorch loss",14}{"|Δ|",10}");
+for (int i = 0; i < losses.Count; i++)
+    Console.WriteLine($"{i,6}{losses[i],14:F6}{theirLosses[i],14:F6}{Math.Abs(losses[i] - theirLosses[i]),10:E2}");
+double ours = batch / Peers.Median(times), theirs = batch / Peers.Median(torch.GetProperty("times_s"));
+Console.WriteLine($"{"",-22}{"MedFM",10}{"PyTorch",10}{"ratio",8}");
+Console.WriteLine($"{"images/s",-22}{ours,10:F2}{theirs,10:F2}{ours / theirs,8:F2}");
+Console.WriteLine($"{"peak RSS (GB)",-22}{ourPeak / 1e9,10:F2}{torch.GetProperty("peak_rss_bytes").GetDouble() / 1e9,10:F2}");
+Console.WriteLine($"PyTorch {torch.GetProperty("torch").GetString()} tuned (OpenMP OpenBLAS + jemalloc), timm {torch.GetProperty("timm").GetString()}, " +
+                  $"{torch.GetProperty("threads").GetInt32()} thread(s); ratio = MedFM images/s ÷ PyTorch images/s (> 1: MedFM faster)");
+Directory.Delete(dir, recursive: true);
+return 0;

@@ -7,21 +7,29 @@ using MedFM.Tensors.Autograd;
 using MedFM.Tensors.IO;
 using MedFM.Tensors.Memory;
 
-// CLIP ViT-B/16 towers against tuned PyTorch, same machine, same run, same thread count (MEDFM_THREADS):
-//   MedFM.Bench.Clip [repeats] [image_batch] [text_batch] [context] [bert_context]   (defaults 3, 8, 64, 77, 256)
+// CLIP ViT-B/16 towers against tuned PyTorch (and with --ort ONNX Runtime), same machine, same run, same thread count
+// (MEDFM_THREADS):
+//   MedFM.Bench.Clip [repeats] [image_batch] [text_batch] [context] [bert_context] [--ort]   (defaults 3, 8, 64, 77, 256)
 // The peer (bench/clip/clip_peer.py; OPEN_CLIP_SRC = open_clip's src folder, TIMM_PATH = a timm checkout) builds
 // open_clip's ViT-B-16 with its seeded initialisation, times encode_image and encode_text and writes weights, inputs
 // and outputs; MedFM loads the same file strictly through the ViT-B-16 preset, checks parity and times the same
 // inputs. With bert_context > 0, BiomedCLIP's text tower (PubMedBERT-base + MLP projection) is compared the same way
-// at that context (0 skips it). Ratio = PyTorch time / MedFM time (> 1: MedFM faster).
+// at that context (0 skips it). With --ort the peer also exports each tower to ONNX with the benchmark's fixed shapes and
+// bench/peers/ort-run.mjs times it on ONNX Runtime's CPU provider (bench/peers/setup.sh installs it) after MedFM's
+// timings, on pseudo-random inputs of the same shapes (token ids drawn over the whole vocabulary, so hardly any padding: every
+// tower here is dense over the context, so the cost does not depend on the ids). A failed export or ORT run is printed
+// in place of its time and makes the exit code 1. Ratio = peer time / MedFM time (> 1: MedFM faster).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 int threads = EngineInfo.Threads;
+string[] numbers = args.Where(a => !a.StartsWith("--")).ToArray();
+bool ort = args.Contains("--ort");
 int repeats = Arg(0, 3), imageBatch = Arg(1, 8), textBatch = Arg(2, 64), context = Arg(3, 77), bertContext = Arg(4, 256);
 string root = Peers.Root();
 string dir = Directory.CreateTempSubdirectory("medfm-clip-bench-").FullName;
 Console.WriteLine($"CLIP ViT-B/16: image tower b{imageBatch} at 224², text tower b{textBatch} at context {context}; {threads} thread(s), median of {repeats} after one warm-up");
 var torch = Peers.Run(Path.Combine(root, "bench", "peers", "torch-tuned.sh"),
-    [Path.Combine(root, "bench", "clip", "clip_peer.py"), dir, threads.ToString(), repeats.ToString(), imageBatch.ToString(), textBatch.ToString(), context.ToString(), bertContext.ToString()], threads);
+    new[] { Path.Combine(root, "bench", "clip", "clip_peer.py"), dir, threads.ToString(), repeats.ToString(), imageBatch.ToString(), textBatch.ToString(), context.ToString(), bertContext.ToString() }
+        .Concat(ort ? ["--onnx"] : Array.Empty<string>()), threads);
 
 var model = ClipLoader.Load(ClipPresets.Get("ViT-B-16"), Path.Combine(dir, "clip_vit_b16_seeded.safetensors"));
 var imagesNpy = Npy.Read(Path.Combine(dir, "images.npy"));
@@ -33,7 +41,7 @@ var (imageEmb, imageTimes) = Time(() => model.EncodeImage(images));
 var (textEmb, textTimes) = Time(() => model.EncodeText(ids));
 Report("image", imageEmb, "image_emb.npy");
 Report("text", textEmb, "text_emb.npy");
-string? bertRow = null;
+double? oursBert = null;
 if (bertContext > 0)
 {
     var bert = new HfTextEncoder(ClipPresets.Get("biomedclip").Text, 512);
@@ -44,21 +52,60 @@ if (bertContext > 0)
     var bertIds = Tensor.FromLongs(bertNpy.ToInt64(), bertNpy.Shape);
     var (bertEmb, bertTimes) = Time(() => bert.Encode(bertIds));
     Report("BiomedCLIP text", bertEmb, "bert_emb.npy");
-    double ours = Peers.Median(bertTimes), theirs = Peers.Median(torch.GetProperty("bert_s"));
-    bertRow = $"{$"BERT tower b{textBatch} ctx {bertContext} (s)",-28}{ours,10:F3}{theirs,10:F3}{theirs / ours,8:F2}";
+    oursBert = Peers.Median(bertTimes);
 }
-double oursImg = Peers.Median(imageTimes), theirsImg = Peers.Median(torch.GetProperty("image_s"));
-double oursTxt = Peers.Median(textTimes), theirsTxt = Peers.Median(torch.GetProperty("text_s"));
-Console.WriteLine($"{"",-28}{"MedFM",10}{"PyTorch",10}{"ratio",8}");
-Console.WriteLine($"{$"image tower b{imageBatch} (s)",-28}{oursImg,10:F3}{theirsImg,10:F3}{theirsImg / oursImg,8:F2}");
-Console.WriteLine($"{$"text tower b{textBatch} ctx {context} (s)",-28}{oursTxt,10:F3}{theirsTxt,10:F3}{theirsTxt / oursTxt,8:F2}");
-if (bertRow is not null) Console.WriteLine(bertRow);
-Console.WriteLine($"{"peak RSS (GB)",-28}{Process.GetCurrentProcess().PeakWorkingSet64 / 1e9,10:F2}{torch.GetProperty("peak_rss_bytes").GetDouble() / 1e9,10:F2}");
-Console.WriteLine($"PyTorch {torch.GetProperty("torch").GetString()} tuned (OpenMP OpenBLAS + jemalloc), {torch.GetProperty("threads").GetInt32()} thread(s); ratio = PyTorch time / MedFM time");
+long ourPeak = Process.GetCurrentProcess().PeakWorkingSet64;   // before the ORT runs, which are separate processes anyway
+var rows = new List<string>();
+var failures = new List<string>();
+string? ortPeer = null;
+Row("image", $"image tower b{imageBatch} (s)", Peers.Median(imageTimes), "image_s", $"image={imageBatch}x3x224x224");
+Row("text", $"text tower b{textBatch} ctx {context} (s)", Peers.Median(textTimes), "text_s", $"ids={textBatch}x{context}:int64:{model.Config.Text.VocabSize}");
+if (oursBert is double bertMedian)
+    Row("bert", $"BERT tower b{textBatch} ctx {bertContext} (s)", bertMedian, "bert_s", $"ids={textBatch}x{bertContext}:int64:{ClipPresets.Get("biomedclip").Text.Bert!.VocabSize}");
+Console.WriteLine($"{"",-28}{"MedFM",10}{"PyTorch",10}{"ratio",8}{(ort ? $"{"ORT",10}{"ratio",8}" : "")}");
+rows.ForEach(Console.WriteLine);
+Console.WriteLine($"{"peak RSS (GB)",-28}{ourPeak / 1e9,10:F2}{torch.GetProperty("peak_rss_bytes").GetDouble() / 1e9,10:F2}");
+failures.ForEach(Console.WriteLine);
+Console.WriteLine($"PyTorch {torch.GetProperty("torch").GetString()} tuned (OpenMP OpenBLAS + jemalloc), {torch.GetProperty("threads").GetInt32()} thread(s)" +
+                  $"{(ortPeer is null ? "" : $"; {ortPeer} CPU, {threads} intra-op thread(s)")}; ratio = peer time / MedFM time (> 1: MedFM faster)");
 Directory.Delete(dir, recursive: true);
-return 0;
+return failures.Count == 0 ? 0 : 1;
 
-int Arg(int i, int fallback) => args.Length > i && int.TryParse(args[i], out var v) ? v : fallback;
+int Arg(int i, int fallback) => numbers.Length > i && int.TryParse(numbers[i], out var v) ? v : fallback;
+
+// One table row: MedFM and PyTorch medians and, with --ort, ONNX Runtime's on the exported tower (or why there is none).
+void Row(string tower, string label, double ours, string torchKey, string ortInput)
+{
+    double theirs = Peers.Median(torch.GetProperty(torchKey));
+    string row = $"{label,-28}{ours,10:F3}{theirs,10:F3}{theirs / ours,8:F2}";
+    if (ort)
+    {
+        if (torch.TryGetProperty("onnx", out var files) && files.TryGetProperty(tower, out var file))
+        {
+            try
+            {
+                var node = Peers.Run("node", new[] { Path.Combine(root, "bench", "peers", "ort-run.mjs"), Path.Combine(dir, file.GetString()!),
+                    threads.ToString(), repeats.ToString(), ortInput }, threads, Path.Combine(root, "bench", "peers"));
+                double t = node.GetProperty("median_s").GetDouble();
+                ortPeer ??= node.GetProperty("peer").GetString();
+                row += $"{t,10:F3}{t / ours,8:F2}   (ORT peak RSS {node.GetProperty("peak_rss_bytes").GetDouble() / 1e9:F2} GB)";
+            }
+            catch (Exception e) when (e is InvalidOperationException or System.Text.Json.JsonException)
+            {
+                row += $"{"failed",10}{"",8}";
+                failures.Add($"ORT {tower} tower: run failed: {e.Message}");
+            }
+        }
+        else
+        {
+            string why = torch.TryGetProperty("onnx_errors", out var errors) && errors.TryGetProperty(tower, out var error)
+                ? error.GetString()! : "no ONNX file reported by the peer";
+            row += $"{"no ONNX",10}{"",8}";
+            failures.Add($"ORT {tower} tower: export failed: {why}");
+        }
+    }
+    rows.Add(row);
+}
 
 (Tensor Output, List<double> Times) Time(Func<Tensor> run)
 {

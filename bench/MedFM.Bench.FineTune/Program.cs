@@ -11,43 +11,48 @@ using MedFM.Training.Optim;
 // run, same thread count (MEDFM_THREADS):   MedFM.Bench.FineTune [steps] [batch]   (defaults 5, 16)
 // The peer (bench/vit/finetune_peer.py, TIMM_PATH = a pytorch-image-models checkout) builds timm's
 // vit_tiny_patch16_224 with seeded weights and a seeded batch, writes them, and times `steps` steps of
-// forward + cross-entropy + backward + AdamW (lr 1e-4, weight decay 0.05) after one warm-up step, recording every
-// loss. MedFM loads the same weights strictly through the preset and runs the same steps on the same batch; the
+// forward + cross-entropy + backward + AdamW (lr 1e-4, weight decay 0.05) after `warmup` untimed steps (MedFM's first
+// few steps fill its buffer pool and let the JIT finish; PyTorch is steady after one), recording every
+// loss. MedFM loads the same weights strictly through the preset and runs the same steps on the same batch (forward
+// and backward through PooledStep, so their buffers are reused from step to step); the
 // losses of both runs are printed side by side (the same start and the same updates: they must track each other).
 // Throughput in images/s; ratio = MedFM images/s ÷ PyTorch images/s (> 1: MedFM faster).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 int threads = EngineInfo.Threads;
-int steps = args.Length > 0 ? int.Parse(args[0]) : 5, batch = args.Length > 1 ? int.Parse(args[1]) : 16;
+int steps = args.Length > 0 ? int.Parse(args[0]) : 8, batch = args.Length > 1 ? int.Parse(args[1]) : 16;
+int warmup = args.Length > 2 ? int.Parse(args[2]) : 4;
 string root = Peers.Root();
 string dir = Directory.CreateTempSubdirectory("medfm-finetune-bench-").FullName;
-Console.WriteLine($"ViT-Ti/16 fine-tune step, batch {batch} at 224², AdamW; {threads} thread(s), median of {steps} after one warm-up");
+Console.WriteLine($"ViT-Ti/16 fine-tune step, batch {batch} at 224², AdamW; {threads} thread(s), median of {steps} after {warmup} warm-up steps");
 var torch = Peers.Run(Path.Combine(root, "bench", "peers", "torch-tuned.sh"),
-    [Path.Combine(root, "bench", "vit", "finetune_peer.py"), dir, threads.ToString(), steps.ToString(), batch.ToString()], threads);
+    [Path.Combine(root, "bench", "vit", "finetune_peer.py"), dir, threads.ToString(), steps.ToString(), batch.ToString(), warmup.ToString()], threads);
 
 var model = VitLoader.Load(VitPresets.VitTinyPatch16_224, Path.Combine(dir, "vit_tiny_seeded.safetensors"));
 model.Train();
 var imagesNpy = Npy.Read(Path.Combine(dir, "images.npy"));
 var images = Tensor.Wrap(imagesNpy.ToFloat32(), imagesNpy.Shape);
 var labels = Tensor.FromLongs(Npy.Read(Path.Combine(dir, "labels.npy")).ToInt64(), batch);
-var optimizer = new AdamW(model.Parameters(), lr: 1e-4, weightDecay: 0.05);
+var parameters = model.Parameters().ToList();
+var optimizer = new AdamW(parameters, lr: 1e-4, weightDecay: 0.05);
+var pool = new MedFM.Tensors.Memory.BufferPool();  // forward and backward temporaries reused step after step
 var lossFn = new CrossEntropyLoss();
 var times = new List<double>();
 var losses = new List<double>();
-for (int i = 0; i <= steps; i++)
+for (int i = 0; i < warmup + steps; i++)
 {
     var clock = Stopwatch.StartNew();
     optimizer.ZeroGrad();
-    var loss = lossFn.Forward(model.Forward(images), labels);
-    loss.Backward();
+    double loss = PooledStep.Backward(pool, () => lossFn.Forward(model.Forward(images), labels), parameters);
     optimizer.Step();
-    if (i > 0) times.Add(clock.Elapsed.TotalSeconds);
-    losses.Add(loss.Item());
+    if (i >= warmup) times.Add(clock.Elapsed.TotalSeconds);
+    losses.Add(loss);
 }
 long ourPeak = Process.GetCurrentProcess().PeakWorkingSet64;
 var theirLosses = torch.GetProperty("losses").EnumerateArray().Select(e => e.GetDouble()).ToArray();
 Console.WriteLine($"{"step",6}{"MedFM loss",14}{"PyTorch loss",14}{"|Δ|",10}");
 for (int i = 0; i < losses.Count; i++)
     Console.WriteLine($"{i,6}{losses[i],14:F6}{theirLosses[i],14:F6}{Math.Abs(losses[i] - theirLosses[i]),10:E2}");
+Console.WriteLine($"step times (s): MedFM {string.Join(" ", times.Select(t => t.ToString("F3")))}; PyTorch {string.Join(" ", torch.GetProperty("times_s").EnumerateArray().Select(e => e.GetDouble().ToString("F3")))}");
 double ours = batch / Peers.Median(times), theirs = batch / Peers.Median(torch.GetProperty("times_s"));
 Console.WriteLine($"{"",-22}{"MedFM",10}{"PyTorch",10}{"ratio",8}");
 Console.WriteLine($"{"images/s",-22}{ours,10:F2}{theirs,10:F2}{ours / theirs,8:F2}");

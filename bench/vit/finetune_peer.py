@@ -3,9 +3,9 @@
 Builds timm's vit_tiny_patch16_224 (1000-class head, no pretrained weights) with seeded random weights and writes
 them as safetensors, with a seeded batch of images [B, 3, 224, 224] and labels [B]. Then runs supervised fine-tune
 steps in train mode (forward, cross-entropy, backward, AdamW lr 1e-4 weight decay 0.05) on that batch, timing each
-after one warm-up step, and records the loss of every step (from the same starting weights) for the parity check.
+after WARMUP untimed steps, and records the loss of every step (from the same starting weights) for the parity check.
 
-Usage: TIMM_PATH=<pytorch-image-models checkout> python3 finetune_peer.py OUT_DIR THREADS STEPS BATCH
+Usage: TIMM_PATH=<pytorch-image-models checkout> python3 finetune_peer.py OUT_DIR THREADS STEPS BATCH WARMUP
 Prints one JSON line: torch and timm versions, threads, step times, losses, peak RSS.
 """
 import json
@@ -24,7 +24,7 @@ import safetensors_io  # noqa: E402
 
 
 def main():
-    out, threads, steps, batch = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    out, threads, steps, batch, warmup = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     model = timm.create_model("vit_tiny_patch16_224", pretrained=False)
@@ -42,13 +42,13 @@ def main():
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.05)
     loss_fn = torch.nn.CrossEntropyLoss()
     times, losses = [], []
-    for i in range(steps + 1):
+    for i in range(warmup + steps):
         t = time.perf_counter()
         opt.zero_grad()
         loss = loss_fn(model(x), y)
         loss.backward()
         opt.step()
-        if i > 0:
+        if i >= warmup:
             times.append(time.perf_counter() - t)
         losses.append(loss.item())
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024

@@ -86,7 +86,7 @@ public sealed class BertEncoder : Module
 
     public Tensor Forward(Tensor x, Tensor bias, Action<int, Tensor>? onLayer)
     {
-        bool pooled = TensorScope.Current is not null;
+        bool pooled = TensorScope.InferenceActive;
         for (int i = 0; i < Layer.Count; i++)
         {
             var layer = Layer[i];

@@ -76,7 +76,7 @@ public sealed class ClipTransformer : Module
     /// <summary>x [B, L, D] through every block; onBlock sees each block's output (for parity checks).</summary>
     public Tensor Forward(Tensor x, bool causal, Action<int, Tensor>? onBlock = null)
     {
-        bool pooled = TensorScope.Current is not null;
+        bool pooled = TensorScope.InferenceActive;
         for (int i = 0; i < Resblocks.Count; i++)
         {
             var block = Resblocks[i];

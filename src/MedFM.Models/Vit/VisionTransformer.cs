@@ -59,7 +59,7 @@ public sealed class VisionTransformer : Module<Tensor, Tensor>
     public Tensor ForwardFeatures(Tensor images, Action<int, Tensor>? onBlock = null)
     {
         var x = PosEmbedTokens(PatchEmbed.Forward(images));        // [B, T, D]
-        bool pooled = TensorScope.Current is not null;
+        bool pooled = TensorScope.InferenceActive;
         for (int i = 0; i < Blocks.Count; i++)
         {
             var block = Blocks[i];

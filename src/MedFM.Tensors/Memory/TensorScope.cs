@@ -16,15 +16,15 @@ public sealed class TensorScope : IDisposable
 
     private readonly List<Storage> owned = new();
     private readonly TensorScope? parent;
-    private readonly GradMode.Guard gradGuard;
+    private readonly GradMode.Guard? gradGuard;
     private bool disposed;
 
-    private TensorScope(BufferPool pool)
+    private TensorScope(BufferPool pool, bool recording = false)
     {
         Pool = pool;
         parent = current;
         current = this;
-        gradGuard = GradMode.Disable();
+        gradGuard = recording ? null : GradMode.Disable();
     }
 
     /// <summary>The innermost active scope of this thread, if any.</summary>
@@ -32,8 +32,25 @@ public sealed class TensorScope : IDisposable
 
     public BufferPool Pool { get; }
 
+    /// <summary>
+    /// Whether this scope records the autograd tape (<see cref="BeginRecording"/>). Models release each block's
+    /// temporaries in a child scope only under an inference scope: under a recording one the backward needs them.
+    /// </summary>
+    public bool IsRecording => gradGuard is null;
+
+    /// <summary>An inference scope is active on this thread: per-block child scopes may release temporaries.</summary>
+    public static bool InferenceActive => current is { IsRecording: false };
+
     /// <summary>Opens a scope on the given pool, or on the enclosing scope's pool, or on a new pool.</summary>
     public static TensorScope Begin(BufferPool? pool = null) => new(pool ?? current?.Pool ?? new BufferPool());
+
+    /// <summary>
+    /// Opens a scope that leaves gradient recording as it is: for a training step whose forward and backward
+    /// temporaries should come from the pool. Everything allocated inside goes back to the pool at the end, the
+    /// autograd tape included, so parameter gradients must be passed to <see cref="Keep"/> before it ends (see
+    /// MedFM.Training's PooledStep) and nothing else made inside may be used afterwards.
+    /// </summary>
+    public static TensorScope BeginRecording(BufferPool? pool = null) => new(pool ?? current?.Pool ?? new BufferPool(), recording: true);
 
     /// <summary>Runs a function in a child scope and returns its result, kept into the enclosing scope.</summary>
     public static Tensor Run(Func<Tensor> body)
@@ -65,6 +82,6 @@ public sealed class TensorScope : IDisposable
         foreach (var s in owned) s.Release();
         owned.Clear();
         current = parent;
-        gradGuard.Dispose();
+        gradGuard?.Dispose();
     }
 }

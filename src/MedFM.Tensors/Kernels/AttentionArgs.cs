@@ -47,10 +47,13 @@ internal sealed class AttentionArgs
     /// <summary>Number of visible columns of tile row i (absolute) in the key tile starting at j0 with nk columns.</summary>
     public int VisibleColumns(int i, int j0, int nk) => Causal ? Math.Clamp(i + Diagonal + 1 - j0, 0, nk) : nk;
 
-    /// <summary>src [heads, rows, cols] (dense from srcOffset) → dst [heads, cols, ldDst] transposed, zero beyond rows.</summary>
+    /// <summary>
+    /// src [heads, rows, cols] (dense from srcOffset) → dst [heads, cols, ldDst] transposed, zero beyond rows. The
+    /// array is rented from the shared array pool (it may be longer than needed): return it when done.
+    /// </summary>
     public static float[] PackTransposed(float[] src, int srcOffset, int heads, int rows, int cols, int ldDst)
     {
-        var dst = GC.AllocateUninitializedArray<float>(Math.Max(1, heads * cols * ldDst));
+        var dst = System.Buffers.ArrayPool<float>.Shared.Rent(Math.Max(1, heads * cols * ldDst));
         ThreadTeam.Default.For(heads, (lo, hi) =>
         {
             for (int h = lo; h < hi; h++)
@@ -71,11 +74,29 @@ internal sealed class AttentionArgs
         return dst;
     }
 
-    /// <summary>src [n, cols] dense → dst [n, ldDst] with zeroed padding columns.</summary>
+    /// <summary>src [n, cols] dense → dst [n, ldDst] with zeroed padding columns, rented from the shared array pool.</summary>
     public static float[] PackRows(float[] src, int srcOffset, int n, int cols, int ldDst)
     {
-        var dst = new float[Math.Max(1, n * ldDst)];
-        for (int r = 0; r < n; r++) src.AsSpan(srcOffset + r * cols, cols).CopyTo(dst.AsSpan(r * ldDst, cols));
+        var dst = System.Buffers.ArrayPool<float>.Shared.Rent(Math.Max(1, n * ldDst));
+        for (int r = 0; r < n; r++)
+        {
+            src.AsSpan(srcOffset + r * cols, cols).CopyTo(dst.AsSpan(r * ldDst, cols));
+            dst.AsSpan(r * ldDst + cols, ldDst - cols).Clear();
+        }
         return dst;
+    }
+
+    /// <summary>A zeroed array of at least <paramref name="length"/> floats from the shared array pool.</summary>
+    public static float[] RentZeroed(long length)
+    {
+        var a = System.Buffers.ArrayPool<float>.Shared.Rent((int)Math.Max(1, length));
+        a.AsSpan(0, (int)Math.Max(1, length)).Clear();
+        return a;
+    }
+
+    /// <summary>Returns arrays from <see cref="PackTransposed"/>, <see cref="PackRows"/> or <see cref="RentZeroed"/>.</summary>
+    public static void Return(params float[][] arrays)
+    {
+        foreach (var a in arrays) System.Buffers.ArrayPool<float>.Shared.Return(a);
     }
 }

@@ -49,8 +49,8 @@ internal static unsafe class AttentionBackward
         };
         int tiles = p.QueryTiles;
         int splits = Math.Clamp((TargetItems + p.Heads - 1) / p.Heads, 1, tiles), items = p.Heads * splits;
-        var dkPart = new float[(long)items * p.Lk * ep];
-        var dvPart = new float[(long)items * p.Lk * evp];
+        var dkPart = AttentionArgs.RentZeroed((long)items * p.Lk * ep);
+        var dvPart = AttentionArgs.RentZeroed((long)items * p.Lk * evp);
         var next = new int[1];
         ThreadTeam.Default.Run((thread, threads) =>
         {
@@ -65,6 +65,8 @@ internal static unsafe class AttentionBackward
         }, Math.Max(1, items));
         ReducePartials(p, splits, dkPart, ep, p.E, g.Dk);
         ReducePartials(p, splits, dvPart, evp, p.Ev, g.Dv);
+        AttentionArgs.Return(dkPart, dvPart, pk.Kt, pk.Vt);
+        if (!ReferenceEquals(pk.K, p.K)) AttentionArgs.Return(pk.K);
     }
 
     private sealed class Packed

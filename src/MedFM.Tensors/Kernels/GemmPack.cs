@@ -129,6 +129,16 @@ internal static unsafe class GemmPack<K> where K : struct, IGemmKernel
     /// <summary>A stored transposed ([k, m]): the MR floats of one k are contiguous at src + p·lda.</summary>
     private static void PanelATransposed(float* src, int lda, int mr, int kc, float* d)
     {
+        if (mr == MR && K.AvxPacking)
+        {
+            for (int p = 0; p < kc; p++, d += MR, src += lda)
+            {
+                int r = 0;
+                for (; r + 8 <= MR; r += 8) Avx.Store(d + r, Avx.LoadVector256(src + r));
+                for (; r < MR; r++) d[r] = src[r];
+            }
+            return;
+        }
         for (int p = 0; p < kc; p++, d += MR, src += lda)
         {
             for (int r = 0; r < mr; r++) d[r] = src[r];

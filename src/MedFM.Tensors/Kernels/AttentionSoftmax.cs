@@ -77,12 +77,7 @@ internal static class AttentionSoftmax
             acc += e;
         }
         float sum = Vector512.Sum(acc);
-        for (; i < n; i++)
-        {
-            row[i] = VecMath.Exp(row[i] - shift);
-            sum += row[i];
-        }
-        return sum;
+        return sum + ExpTail(row[i..], shift);
     }
 
     /// <summary>row = e^(row − shift) in place; returns the sum.</summary>
@@ -99,10 +94,23 @@ internal static class AttentionSoftmax
             acc += e;
         }
         float sum = Vector256.Sum(acc);
-        for (; i < n; i++)
+        return sum + ExpTail(row[i..], shift);
+    }
+
+    /// <summary>
+    /// The last few elements of a row (fewer than a vector) in padded 8-lane vectors rather than one element at a
+    /// time: rows as short as SAM's 7 prompt tokens are all tail. Same per-lane formula as the full vectors.
+    /// </summary>
+    private static float ExpTail(Span<float> tail, float shift)
+    {
+        float sum = 0;
+        var vs = Vector256.Create(shift);
+        for (int i = 0; i < tail.Length; i += 8)
         {
-            row[i] = VecMath.Exp(row[i] - shift);
-            sum += row[i];
+            var part = tail[i..Math.Min(tail.Length, i + 8)];
+            var e = VecMath.Exp(VecMath.LoadPartial(part, float.NegativeInfinity) - vs);
+            VecMath.StorePartial(e, part);
+            sum += Vector256.Sum(e);
         }
         return sum;
     }

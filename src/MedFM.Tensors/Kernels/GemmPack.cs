@@ -159,8 +159,10 @@ internal static unsafe class GemmPack<K> where K : struct, IGemmKernel
         }
         for (int p = 0; p < kc; p++, d += NR, src += ldb)
         {
-            for (int j = 0; j < nr; j++) d[j] = src[j];
-            for (int j = nr; j < NR; j++) d[j] = 0;
+            int j = 0;
+            for (; j + 8 <= nr; j += 8) Unsafe.WriteUnaligned(d + j, Unsafe.ReadUnaligned<Vector256<float>>(src + j));
+            for (; j < nr; j++) d[j] = src[j];
+            for (; j < NR; j++) d[j] = 0;
         }
     }
 

@@ -7,6 +7,7 @@ using Xunit;
 
 namespace MedFM.Training.Tests.Optim;
 
+[Collection(DefaultGeneratorCollection.Name)]
 public class PooledStepTests
 {
     private static readonly VitConfig Tiny = new()

@@ -7,6 +7,7 @@ using Xunit;
 
 namespace MedFM.Training.Tests.Sam;
 
+[Collection(DefaultGeneratorCollection.Name)]
 public class SamFineTunerTests
 {
     /// <summary>A SAM small enough to train in a test: 64 px input, 2 blocks (one windowed, one global).</summary>

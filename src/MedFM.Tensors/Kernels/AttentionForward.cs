@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using MedFM.Tensors.Parallel;
 
 namespace MedFM.Tensors.Kernels;
@@ -107,7 +104,7 @@ internal static unsafe class AttentionForward
     private sealed class Scratch
     {
         [ThreadStatic] private static Scratch? current;
-        private float[] k = [], v = [], a = [], sc = [];
+        private float[]? k, v, a, sc;
 
         public float* KPacked { get; private set; }
         public float* VPacked { get; private set; }
@@ -124,20 +121,12 @@ internal static unsafe class AttentionForward
             s.Lds = GemmBlocking.RoundUp(p.Lk, 8);
             int lkPanels = GemmBlocking.RoundUp(p.Lk, nr), evPanels = GemmBlocking.RoundUp(p.Ev, nr);
             int chunkRows = GemmBlocking.RoundUp(chunk, mr);
-            s.KPacked = Get(ref s.k, (long)lkPanels * p.E);
-            s.VPacked = Get(ref s.v, (long)evPanels * p.Lk);
-            s.APacked = Get(ref s.a, (long)chunkRows * Math.Max(p.Lk, p.E));
-            s.S = Get(ref s.sc, (long)chunkRows * s.Lds);
+            s.KPacked = GemmBuffers.Aligned(ref s.k, (long)lkPanels * p.E);
+            s.VPacked = GemmBuffers.Aligned(ref s.v, (long)evPanels * p.Lk);
+            s.APacked = GemmBuffers.Aligned(ref s.a, (long)chunkRows * Math.Max(p.Lk, p.E));
+            s.S = GemmBuffers.Aligned(ref s.sc, (long)chunkRows * s.Lds);
             if (s.InvSum.Length < chunkRows) s.InvSum = new float[chunkRows];
             return s;
-        }
-
-        private static float* Get(ref float[] buffer, long floats)
-        {
-            if (floats + 16 > Array.MaxLength) throw new InsufficientMemoryException($"attention scratch of {floats} floats");
-            if (buffer.Length < floats + 16) buffer = GC.AllocateUninitializedArray<float>((int)floats + 16, pinned: true);
-            nint ptr = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
-            return (float*)((ptr + 63) & ~(nint)63);
         }
     }
 }

@@ -35,14 +35,7 @@ public static unsafe partial class Gemm
         if (m == 0 || n == 0) return;
         fixed (float* pa = a, pb = b, pc = c, pbias = bias)
         {
-            var epilogue = new GemmEpilogue(bias.IsEmpty ? null : pbias, activation);
-            if (BackendKind == GemmBackendKind.Managed)
-            {
-                GemmManaged.Sgemm(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, ThreadTeam.Default, epilogue);
-                return;
-            }
-            Dispatch(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
-            if (epilogue.IsActive) epilogue.Apply(pc, ldc, m, n, 0);
+            Dispatch(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, new GemmEpilogue(bias.IsEmpty ? null : pbias, activation));
         }
     }
 
@@ -70,18 +63,24 @@ public static unsafe partial class Gemm
         }
     }
 
+    /// <summary>Runs the product on the selected backend; the managed one applies the epilogue tile by tile, the other paths in one pass after.</summary>
     private static void Dispatch(bool transA, bool transB, int m, int n, int k, float alpha,
-        float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+        float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, in GemmEpilogue epilogue = default)
     {
+        var team = ThreadTeam.Default;
         if (k == 0 || alpha == 0)
         {
             GemmStore.Scale(m, n, beta, c, ldc);
+        }
+        else if (BackendKind == GemmBackendKind.OpenBlas)
+        {
+            OpenBlas.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, team.Threads);
+        }
+        else
+        {
+            GemmManaged.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, team, epilogue);
             return;
         }
-        var team = ThreadTeam.Default;
-        if (BackendKind == GemmBackendKind.OpenBlas)
-            OpenBlas.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, team.Threads);
-        else
-            GemmManaged.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, team);
+        if (epilogue.IsActive) epilogue.Apply(c, ldc, m, n, 0);
     }
 }

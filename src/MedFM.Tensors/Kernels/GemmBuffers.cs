@@ -23,10 +23,17 @@ internal static unsafe class GemmBuffers
     /// <summary>This thread's barrier for the team runs it starts.</summary>
     public static SpinBarrier Barrier => barrier ??= new SpinBarrier();
 
-    private static float* Get(ref float[]? buffer, int floats)
+    private static float* Get(ref float[]? buffer, int floats) => Aligned(ref buffer, floats);
+
+    /// <summary>
+    /// A 64-byte aligned pointer to at least <paramref name="floats"/> floats of <paramref name="buffer"/>, which is
+    /// replaced by a larger pinned array when too short (its contents are then undefined).
+    /// </summary>
+    internal static float* Aligned(ref float[]? buffer, long floats)
     {
+        if (floats + 16 > Array.MaxLength) throw new InsufficientMemoryException($"kernel buffer of {floats} floats");
         if (buffer is null || buffer.Length < floats + 16)
-            buffer = GC.AllocateUninitializedArray<float>(floats + 16, pinned: true);
+            buffer = GC.AllocateUninitializedArray<float>((int)floats + 16, pinned: true);
         nint p = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
         return (float*)((p + 63) & ~(nint)63);
     }

@@ -15,10 +15,10 @@ namespace MedFM.Tensors.Kernels;
 /// </summary>
 public static class VecMath
 {
-    private const float Log2E = 1.44269504088896341f, Ln2Hi = 0.693359375f, Ln2Lo = -2.12194440e-4f;
-    private const float ExpLo = -87.3365479f, ExpHi = 88.8f;
-    private const float ErfSplit = 0.875f, ErfTailP = 0.55f, ErfClamp = 9.5f;
-    private const float FracSqrt2 = 0.70710678118654752f;
+    internal const float Log2E = 1.44269504088896341f, Ln2Hi = 0.693359375f, Ln2Lo = -2.12194440e-4f;
+    internal const float ExpLo = -87.3365479f, ExpHi = 88.8f;
+    internal const float ErfSplit = 0.875f, ErfTailP = 0.55f, ErfClamp = 9.5f;
+    internal const float FracSqrt2 = 0.70710678118654752f;
 
     /// <summary>Whether the vector paths run on hardware (else callers take their scalar loops).</summary>
     public static bool Accelerated => Vector256.IsHardwareAccelerated;

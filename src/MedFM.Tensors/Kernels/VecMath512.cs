@@ -10,10 +10,10 @@ namespace MedFM.Tensors.Kernels;
 /// </summary>
 internal static class VecMath512
 {
-    private const float Log2E = 1.44269504088896341f, Ln2Hi = 0.693359375f, Ln2Lo = -2.12194440e-4f;
-    private const float ExpLo = -87.3365479f, ExpHi = 88.8f;
-    private const float ErfSplit = 0.875f, ErfTailP = 0.55f, ErfClamp = 9.5f;
-    private const float FracSqrt2 = 0.70710678118654752f;
+    private const float Log2E = VecMath.Log2E, Ln2Hi = VecMath.Ln2Hi, Ln2Lo = VecMath.Ln2Lo;
+    private const float ExpLo = VecMath.ExpLo, ExpHi = VecMath.ExpHi;
+    private const float ErfSplit = VecMath.ErfSplit, ErfTailP = VecMath.ErfTailP, ErfClamp = VecMath.ErfClamp;
+    private const float FracSqrt2 = VecMath.FracSqrt2;
 
     public static bool IsSupported => Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
 

@@ -64,7 +64,9 @@ internal unsafe struct GemmBlocked<K> : ITeamJob where K : struct, IGemmKernel
         if (splitM)
         {
             long half = (long)kcBlock * GemmBlocking.RoundUp(Math.Min(n, NC), NR);
-            job.sharedB0 = GemmBuffers.B((int)(threads > 1 ? 2 * half : half));
+            // Buffer sizes follow the problem's shape only, not the thread count or this thread's share: a product that
+            // runs inline (team busy) after running on the team, or the reverse, then reuses the buffers it has.
+            job.sharedB0 = GemmBuffers.B((int)(2 * half));
             job.sharedB1 = threads > 1 ? job.sharedB0 + half : job.sharedB0;
         }
         if (threads == 1)
@@ -86,7 +88,7 @@ internal unsafe struct GemmBlocked<K> : ITeamJob where K : struct, IGemmKernel
     {
         int tiles = (m + MR - 1) / MR;
         int r0 = Math.Min(m, tiles * t / nt * MR), r1 = Math.Min(m, tiles * (t + 1) / nt * MR);
-        float* ap = GemmBuffers.A(GemmBlocking.RoundUp(Math.Min(MC, Math.Max(r1 - r0, 1)), MR) * kcBlock);
+        float* ap = GemmBuffers.A(GemmBlocking.RoundUp(Math.Min(MC, m), MR) * kcBlock);
         int step = 0;
         for (int jc = 0; jc < n; jc += NC)
         {
@@ -115,7 +117,7 @@ internal unsafe struct GemmBlocked<K> : ITeamJob where K : struct, IGemmKernel
         int c0 = Math.Min(n, tiles * t / nt * NR), c1 = Math.Min(n, tiles * (t + 1) / nt * NR);
         if (c1 <= c0) return;
         float* ap = GemmBuffers.A(GemmBlocking.RoundUp(Math.Min(MC, m), MR) * kcBlock);
-        float* bp = GemmBuffers.B(GemmBlocking.RoundUp(Math.Min(NC, c1 - c0), NR) * kcBlock);
+        float* bp = GemmBuffers.B(GemmBlocking.RoundUp(Math.Min(NC, n), NR) * kcBlock);
         for (int jc = c0; jc < c1; jc += NC)
         {
             int nc = Math.Min(NC, c1 - jc), panels = (nc + NR - 1) / NR;

@@ -3,60 +3,126 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using MedFM.Imaging.Dicom;
+using MedFM.Imaging.Nifti;
 
-// DICOM series → HU volume benchmark: a 512×512×300 CT series made with dcmtk's dump2dcm in a temporary folder,
-// loaded by MedFM's DicomSeriesReader (parallel and single-threaded) and by pydicom + numpy (the peer, in the same run:
-// read all, sort by position, stack, rescale). The two sides alternate round by round (the peer stays running and
-// loads on request), so a busy machine slows both alike; medians and their ratio are printed, and the volumes are
-// compared (voxel sum, a slice-order checksum, origin).
-// Usage: dotnet run -c Release --project bench/MedFM.Bench.Dicom -- [--slices N] [--size N] [--rounds N] [--python /usr/bin/python3]
+// Imaging I/O benchmark against the Python peers, same files and same run:
+//  - a 512×512×300 CT series (made with dcmtk's dump2dcm) to a float32 HU volume: MedFM's DicomSeriesReader (parallel
+//    on all cores, and on one thread) against pydicom + numpy (read all, sort by position, stack, rescale);
+//  - ch2.nii.gz: MedFM's NiftiReader against nibabel, in the stored type and as float32.
+// Fairness: both sides read the same files from a warm page cache (each side loads everything twice before timing);
+// each timed load starts from a collected heap on both sides (GC.Collect / gc.collect, untimed); the sides alternate
+// within every round and the order flips from round to round (ABBA), so a busy machine (this one is shared) slows both
+// alike. Wall time (median and min) and process CPU time (median) are printed per side, then the ratios; CPU time shows
+// how much of a slow wall time was waiting for a core. The volumes are compared (voxel sums, slice order, origin).
+// Usage: dotnet run -c Release --project bench/MedFM.Bench.Dicom -- [--rounds N] [--dir FOLDER] [--nifti PATH|none]
+//            [--slices N] [--size N] [--only medfm] [--python /usr/bin/python3]
+// --dir keeps the series in FOLDER (made there when it holds no .dcm files) so later runs skip making it; --only medfm
+// times MedFM alone (for profiling).
 //
-// Measured on the 2-core machine of record while it was shared with other jobs (load average 20-30, so single times
-// swing 2-4x and even the alternating ratio is not stable), pydicom 2.3.1 + numpy 1.24.2, identical volumes each run:
-//   run  MedFM parallel  MedFM one thread  pydicom + numpy   ratio (parallel / one thread)
-//   1    0.376 s         0.956 s           3.438 s          9.1x / 3.6x   (5 repeats, sides timed one after the other)
-//   2    1.130 s         1.078 s           1.110 s          1.0x / 1.0x   (same, heavier load)
-//   3    1.136 s         1.173 s           2.458 s          2.2x / 2.1x   (9 alternating rounds, medians)
-//   4    1.273 s         1.042 s           1.050 s          0.8x / 1.0x   (9 alternating rounds, medians)
-// The 2x target is therefore not shown on this machine. Known costs on our side: each file is read whole into a new
-// 512 KB array and decoded into a second one (large-object-heap churn, 600 allocations per load) before the rescale
-// into the volume, and the header scan opens every file a second time.
+// Why earlier runs swung between 0.8x and 9x: the sides were timed under different conditions. The peer was timed
+// after its own warm-up only, MedFM's parallel load competed for both cores with other jobs on this shared machine,
+// and single medians of a few loads moved 2-4x with the load average. With the rounds interleaved (ABBA), a warm
+// cache and a collected heap on both sides, the first fair run (load average about 3) gave MedFM 0.45 s parallel /
+// 0.49 s one thread against pydicom 0.47 s: no 2x. A profile showed why: most of MedFM's time went into copying file
+// bytes into fresh arrays (a 256 KB head per header scan, the whole 512 KB file, a 512 KB stored-value array per
+// slice), each new large-object-heap array paying page faults, not into parsing or the rescale.
 
 int slices = int.Parse(Arg("--slices") ?? "300", CultureInfo.InvariantCulture);
 int size = int.Parse(Arg("--size") ?? "512", CultureInfo.InvariantCulture);
 int rounds = int.Parse(Arg("--rounds") ?? "7", CultureInfo.InvariantCulture);
 var python = Arg("--python") ?? "/usr/bin/python3";
+bool withPeer = Arg("--only") != "medfm";
+var nifti = Arg("--nifti") ?? Path.Combine(Root(), ".testdata", "mricron", "ch2.nii.gz");
+if (nifti == "none" || !File.Exists(nifti)) { if (nifti != "none") Console.WriteLine($"no NIfTI file at {nifti}: NIfTI part skipped"); nifti = null; }
 var peerScript = Path.Combine(Root(), "bench", "dicom", "pydicom_peer.py");
-var dir = Path.Combine(Path.GetTempPath(), $"medfm-bench-dicom-{Environment.ProcessId}");
+var keep = Arg("--dir");
+var dir = keep ?? Path.Combine(Path.GetTempPath(), $"medfm-bench-dicom-{Environment.ProcessId}");
 try
 {
     var sw = Stopwatch.StartNew();
-    MakeSeries(dir, slices, size);
-    Console.WriteLine($"series: {slices} slices of {size}×{size} int16 (slope 1, intercept -1024) made with dump2dcm in {sw.Elapsed.TotalSeconds:F1} s; " +
-        $"{Environment.ProcessorCount} cores, {rounds} alternating rounds");
+    int existing = Directory.Exists(dir) ? Directory.EnumerateFiles(dir, "*.dcm").Count() : 0;
+    if (existing == 0) MakeSeries(dir, slices, size);
+    else if (existing != slices) throw new InvalidOperationException($"{dir} holds {existing} .dcm files, not {slices}: remove it or pass --slices {existing}");
+    Console.WriteLine($"series: {slices} slices of {size}×{size} int16 (slope 1, intercept -1024), " +
+        (existing == 0 ? $"made with dump2dcm in {sw.Elapsed.TotalSeconds:F1} s" : $"reused from {dir}") +
+        $"; {Environment.ProcessorCount} cores, {rounds} rounds, load average before: {LoadAverage()}");
     var single = new DicomSeriesOptions { Parallel = false };
-    using var peer = new Peer(python, peerScript, dir);
-    var result = DicomSeriesReader.Load(dir); // warm-up: JIT, page cache
-    DicomSeriesReader.Load(dir, options: single);
-    List<double> tPar = [], tOne = [], tPeer = [];
-    for (int r = 0; r < rounds; r++)
+    var asFloat = new NiftiReadOptions { AsFloat32 = true };
+    using var peer = withPeer ? new Peer(python, peerScript, dir, nifti) : null;
+    DicomSeriesVolume result = null!;
+    MedFM.Imaging.Volume? niftiFloat = null;
+    for (int w = 0; w < 2; w++) // warm-up: JIT, page cache, allocator
     {
-        tPar.Add(Time(() => result = DicomSeriesReader.Load(dir)));
-        tOne.Add(Time(() => DicomSeriesReader.Load(dir, options: single)));
-        tPeer.Add(peer.Ask("load").GetProperty("seconds").GetDouble());
+        result = DicomSeriesReader.Load(dir);
+        DicomSeriesReader.Load(dir, options: single);
+        if (nifti is not null) { NiftiReader.ReadVolume(nifti); niftiFloat = NiftiReader.ReadVolume(nifti, asFloat); }
     }
-    var peerJson = peer.Ask("result");
-    double parallel = Median(tPar), one = Median(tOne), pyd = Median(tPeer);
+    var t = new Dictionary<string, Samples>();
+    Samples S(string name) => t.TryGetValue(name, out var s) ? s : t[name] = new Samples();
+    var steps = new List<Action>
+    {
+        () => S("par").Add(Time(() => result = DicomSeriesReader.Load(dir))),
+        () => S("one").Add(Time(() => result = DicomSeriesReader.Load(dir, options: single))),
+    };
+    if (peer is not null)
+        steps.Add(() => { var e = peer.Ask("load"); S("pyd").Add((e.GetProperty("seconds").GetDouble(), e.GetProperty("cpu").GetDouble())); });
+    if (nifti is not null)
+    {
+        steps.Add(() => S("nii").Add(Time(() => NiftiReader.ReadVolume(nifti))));
+        steps.Add(() => S("nii32").Add(Time(() => niftiFloat = NiftiReader.ReadVolume(nifti, asFloat))));
+        if (peer is not null)
+            steps.Add(() =>
+            {
+                var e = peer.Ask("nifti");
+                S("nib").Add(Pair(e.GetProperty("stored"))); S("nib32").Add(Pair(e.GetProperty("float32")));
+            });
+    }
+    for (int r = 0; r < rounds; r++)
+        for (int i = 0; i < steps.Count; i++) steps[r % 2 == 0 ? i : steps.Count - 1 - i]();
+    Console.WriteLine($"load average after: {LoadAverage()}");
     Console.WriteLine();
-    Console.WriteLine($"{"reader",-52} {"median s",9} {"min s",8} {"max s",8}");
-    Console.WriteLine($"{"MedFM DicomSeriesReader.Load (parallel)",-52} {parallel,9:F3} {tPar.Min(),8:F3} {tPar.Max(),8:F3}");
-    Console.WriteLine($"{"MedFM DicomSeriesReader.Load (one thread)",-52} {one,9:F3} {tOne.Min(),8:F3} {tOne.Max(),8:F3}");
-    Console.WriteLine($"{"pydicom " + peerJson.GetProperty("pydicom").GetString() + " + numpy " + peerJson.GetProperty("numpy").GetString(),-52} {pyd,9:F3} {tPeer.Min(),8:F3} {tPeer.Max(),8:F3}");
+    Console.WriteLine($"{"",-50} {"wall median",11} {"wall min",9} {"CPU median",11}   wall per round (s)");
+    void Row(string key, string label)
+    {
+        if (t.TryGetValue(key, out var s))
+            Console.WriteLine($"{label,-50} {s.WallMedian,11:F3} {s.WallMin,9:F3} {s.CpuMedian,11:F3}   {string.Join(' ', s.Wall.Select(x => x.ToString("F3", CultureInfo.InvariantCulture)))}");
+    }
+    var peerJson = peer?.Ask("result");
+    string V(string name) => peerJson?.GetProperty(name).GetString() ?? "?";
+    Row("par", $"MedFM series, parallel ({Environment.ProcessorCount} threads)");
+    Row("one", "MedFM series, one thread");
+    Row("pyd", $"pydicom {V("pydicom")} + numpy {V("numpy")}");
+    Row("nii", "MedFM NiftiReader, stored type");
+    Row("nib", $"nibabel {(nifti is null ? "" : V("nibabel"))} asanyarray(dataobj)");
+    Row("nii32", "MedFM NiftiReader, AsFloat32");
+    Row("nib32", "nibabel get_fdata(dtype=float32)");
+    if (peerJson is not { } pj) return 0;
     Console.WriteLine();
-    Console.WriteLine($"ratio pydicom / MedFM (medians): {pyd / parallel:F2}x (parallel), {pyd / one:F2}x (one thread)");
-    return Compare(result, peerJson, slices, size) ? 0 : 1;
+    var (par, one, pyd) = (t["par"], t["one"], t["pyd"]);
+    Console.WriteLine($"DICOM series, pydicom / MedFM: wall median {pyd.WallMedian / par.WallMedian:F2}x parallel, {pyd.WallMedian / one.WallMedian:F2}x one thread; " +
+        $"wall min {pyd.WallMin / par.WallMin:F2}x / {pyd.WallMin / one.WallMin:F2}x; CPU {pyd.CpuMedian / one.CpuMedian:F2}x one thread");
+    if (nifti is not null)
+    {
+        var (nii, nib, nii32, nib32) = (t["nii"], t["nib"], t["nii32"], t["nib32"]);
+        Console.WriteLine($"NIfTI, nibabel / MedFM: wall median {nib.WallMedian / nii.WallMedian:F2}x stored, {nib32.WallMedian / nii32.WallMedian:F2}x float32; " +
+            $"wall min {nib.WallMin / nii.WallMin:F2}x / {nib32.WallMin / nii32.WallMin:F2}x");
+    }
+    bool same = Compare(result, pj, slices, size);
+    if (nifti is not null && niftiFloat is not null)
+    {
+        double ours = 0;
+        foreach (var x in niftiFloat.GetData<float>()) ours += x;
+        double theirs = pj.GetProperty("nifti_sum").GetDouble();
+        Console.WriteLine($"same NIfTI: shape {niftiFloat.Shape} vs [{string.Join(", ", pj.GetProperty("nifti_shape").EnumerateArray())}], voxel sum {ours:F0} vs {theirs:F0}");
+        same &= Math.Abs(ours - theirs) <= 1e-6 * Math.Abs(theirs) + 1;
+    }
+    return same ? 0 : 1;
 }
-finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
+finally { if (keep is null && Directory.Exists(dir)) Directory.Delete(dir, true); }
+
+static (double, double) Pair(JsonElement e) => (e[0].GetDouble(), e[1].GetDouble());
+
+static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
 // Order-sensitive checksum: Σ_k (k + 1) · Σ slice k (slices differ by k mod 50, so a wrong order changes it).
 static bool Compare(DicomSeriesVolume result, JsonElement peerJson, int slices, int size)
@@ -119,19 +185,15 @@ static void MakeSeries(string dir, int slices, int size)
     Directory.Delete(work, true);
 }
 
-static double Time(Action f)
+static (double Wall, double Cpu) Time(Action f)
 {
     // Same heap state before every timed load (the previous volume is garbage): a full blocking collection, untimed.
     GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+    GC.WaitForPendingFinalizers();
+    var cpu = Environment.CpuUsage.TotalTime;
     var sw = Stopwatch.StartNew();
     f();
-    return sw.Elapsed.TotalSeconds;
-}
-
-static double Median(List<double> values)
-{
-    var v = values.Order().ToList();
-    return v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2;
+    return (sw.Elapsed.TotalSeconds, (Environment.CpuUsage.TotalTime - cpu).TotalSeconds);
 }
 
 static string Run(string exe, string a, string b, string? c = null, string? workDir = null)
@@ -168,12 +230,13 @@ sealed class Peer : IDisposable
 {
     private readonly Process _p;
 
-    public Peer(string python, string script, string folder)
+    public Peer(string python, string script, string folder, string? nifti)
     {
         var psi = new ProcessStartInfo(python) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
         psi.ArgumentList.Add(script); psi.ArgumentList.Add(folder);
+        if (nifti is not null) psi.ArgumentList.Add(nifti);
         _p = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {python}");
-        Read(); // {"ready": true} after its warm-up load
+        Read(); // {"ready": true} after its warm-up loads
     }
 
     public JsonElement Ask(string command)
@@ -195,5 +258,22 @@ sealed class Peer : IDisposable
         _p.StandardInput.Close();
         if (!_p.WaitForExit(10_000)) _p.Kill();
         _p.Dispose();
+    }
+}
+
+/// <summary>Wall and CPU seconds of repeated runs of one side.</summary>
+sealed class Samples
+{
+    public List<double> Wall { get; } = [];
+    public List<double> Cpu { get; } = [];
+    public void Add((double Wall, double Cpu) x) { Wall.Add(x.Wall); Cpu.Add(x.Cpu); }
+    public double WallMedian => Median(Wall);
+    public double WallMin => Wall.Min();
+    public double CpuMedian => Median(Cpu);
+
+    private static double Median(List<double> values)
+    {
+        var v = values.Order().ToList();
+        return v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2;
     }
 }

@@ -33,6 +33,17 @@ public sealed class Storage
 
     internal bool IsPooled => pool is not null;
 
+    private int version;
+
+    /// <summary>
+    /// Bumped whenever the elements may be written through the public API (a writable span handed out, an element
+    /// set, a copy into it), so a copy derived from them (a packed weight) can tell it is stale. Writes to an array
+    /// that a tensor wraps, or through a span taken earlier, are not seen.
+    /// </summary>
+    internal int Version => Volatile.Read(ref version);
+
+    internal void MarkWritten() => Interlocked.Increment(ref version);
+
     internal float[] Floats => floats ?? throw Missing();
 
     internal long[] Longs => longs ?? throw Missing();

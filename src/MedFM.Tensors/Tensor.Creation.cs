@@ -175,6 +175,7 @@ public sealed partial class Tensor
         var tmp = s.Contiguous();
         if (DType == DType.Int64) Kernels.Strided.Scatter<long>(tmp.LongSpan, Storage.Longs, Offset, shape, strides);
         else Kernels.Strided.Scatter<float>(tmp.Storage.Floats.AsSpan(tmp.Offset, tmp.Numel), Storage.Floats, Offset, shape, strides);
+        Storage.MarkWritten();
         return this;
     }
 

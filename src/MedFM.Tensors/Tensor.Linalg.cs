@@ -42,14 +42,25 @@ public sealed partial class Tensor
     }
 
     /// <summary>y = x Wᵀ + b for x [..., in], W [out, in], b [out] (torch.nn.functional.linear).</summary>
-    public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias = null) => LinearCore(x, weight, bias, GemmActivation.None);
+    public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias = null) => LinearCore(x, weight, bias, GemmActivation.None, null);
+
+    /// <summary>
+    /// <see cref="Linear(Tensor, Tensor, Tensor?)"/> that reads the weight from <paramref name="pack"/> (packed from
+    /// this very weight) when no gradient is recorded; the result is bit-identical either way.
+    /// </summary>
+    public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias, LinearWeightPack? pack) =>
+        LinearCore(x, weight, bias, GemmActivation.None, pack);
 
     /// <summary>
     /// gelu(x Wᵀ + b), the first half of a transformer MLP. Without a gradient to record, the GELU ("none": erf form,
     /// "tanh": tanh form) and the bias run inside the GEMM on each tile while it is in cache; otherwise it is
     /// Linear then Gelu, with their backward.
     /// </summary>
-    public static Tensor LinearGelu(Tensor x, Tensor weight, Tensor? bias = null, string approximate = "none")
+    public static Tensor LinearGelu(Tensor x, Tensor weight, Tensor? bias = null, string approximate = "none") =>
+        LinearGelu(x, weight, bias, approximate, null);
+
+    /// <summary><see cref="LinearGelu(Tensor, Tensor, Tensor?, string)"/> reading the weight from <paramref name="pack"/> when nothing is recorded.</summary>
+    public static Tensor LinearGelu(Tensor x, Tensor weight, Tensor? bias, string approximate, LinearWeightPack? pack)
     {
         var act = approximate switch
         {
@@ -58,10 +69,10 @@ public sealed partial class Tensor
             _ => throw new TensorException("gelu", $"approximate must be 'none' or 'tanh', got '{approximate}'"),
         };
         bool record = Autograd.GradMode.IsEnabled && (x.RequiresGrad || weight.RequiresGrad || bias?.RequiresGrad == true);
-        return record ? Linear(x, weight, bias).Gelu(approximate) : LinearCore(x, weight, bias, act);
+        return record ? Linear(x, weight, bias).Gelu(approximate) : LinearCore(x, weight, bias, act, pack);
     }
 
-    private static Tensor LinearCore(Tensor x, Tensor weight, Tensor? bias, GemmActivation activation)
+    private static Tensor LinearCore(Tensor x, Tensor weight, Tensor? bias, GemmActivation activation, LinearWeightPack? pack)
     {
         const string op = "linear";
         x.RequireFloat(op);
@@ -78,7 +89,12 @@ public sealed partial class Tensor
         var x2 = x.Detach().Reshape(rows, inF);
         var w = weight.Detach();
         var b = bias?.Detach().Contiguous();
-        GemmViews(x2, w, transposeB: true, 0f, r.FloatData, r.Offset, outF, b is null ? default : b.FloatData.AsSpan(b.Offset, outF), activation);
+        var biasSpan = b is null ? default : b.FloatData.AsSpan(b.Offset, outF);
+        if (pack is not null && !ReferenceEquals(pack.Weight, weight))
+            throw new TensorException(op, "the weight pack was made from another tensor than this weight");
+        bool record = Autograd.GradMode.IsEnabled && (x.RequiresGrad || weight.RequiresGrad || bias?.RequiresGrad == true);
+        if (pack is not null && !record && LinearPacked(x2, pack, r, biasSpan, activation)) return r;
+        GemmViews(x2, w, transposeB: true, 0f, r.FloatData, r.Offset, outF, biasSpan, activation);
         if (activation != GemmActivation.None) return r;  // only reached when nothing is recorded
         var inputs = bias is null ? new[] { x, weight } : new[] { x, weight, bias };
         return r.Record(op, inputs, g =>
@@ -90,6 +106,23 @@ public sealed partial class Tensor
             if (bias is not null && bias.RequiresGrad) grads[2] = g2.Sum(0);
             return grads;
         });
+    }
+
+    /// <summary>r = act(x2 · Wᵀ + bias) from the packed weight; false when the pack cannot serve (other backend or kernel, a product small enough for the unpacked small path).</summary>
+    private static unsafe bool LinearPacked(Tensor x2, LinearWeightPack pack, Tensor r, ReadOnlySpan<float> bias, GemmActivation activation)
+    {
+        var packed = pack.Current();
+        int m = x2.shape[0], k = x2.shape[1], n = packed.N;
+        if (Gemm.BackendKind != GemmBackendKind.Managed || (long)m * n * k < GemmBlocking.SmallWork) return false;
+        var a = x2;
+        if (!MatrixLayout(a, out bool ta, out int lda)) { a = a.Contiguous(); MatrixLayout(a, out ta, out lda); }
+        fixed (float* pa = a.FloatData.AsSpan(a.Offset), pc = r.FloatData.AsSpan(r.Offset), pb = bias)
+        {
+            if (!GemmPrepacked.TryRun(ta, m, n, k, pa, lda, packed, pc, n, Parallel.ThreadTeam.Default,
+                    new GemmEpilogue(bias.IsEmpty ? null : pb, activation))) return false;
+        }
+        Interlocked.Increment(ref pack.Uses);
+        return true;
     }
 
     /// <summary>C[b] = A[b] · B[b] for expanded operands [batch..., m, k] and [batch..., k, n] into dense r.</summary>

@@ -82,7 +82,9 @@ public sealed partial class Tensor
         {
             RequireFloatStorage("span");
             if (!IsContiguous) throw new TensorException("span", $"tensor of shape {ShapeUtil.Format(shape)} is not contiguous; call Contiguous() first");
-            return Storage.Floats.AsSpan(Offset, Numel);
+            var span = Storage.Floats.AsSpan(Offset, Numel);
+            Storage.MarkWritten(); // the caller may write through it
+            return span;
         }
     }
 
@@ -146,6 +148,7 @@ public sealed partial class Tensor
             int o = ElementOffset(index);
             if (DType == DType.Int64) Storage.Longs[o] = (long)value;
             else Storage.Floats[o] = value;
+            Storage.MarkWritten();
         }
     }
 

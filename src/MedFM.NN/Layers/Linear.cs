@@ -24,10 +24,24 @@ public sealed class Linear : Module<Tensor, Tensor>
 
     public Tensor? Bias { get; }
 
-    public override Tensor Forward(Tensor input) => Tensor.Linear(input, Weight, Bias);
+    /// <summary>The weight packed for inference (<see cref="Module.PrepackForInference"/>), or null.</summary>
+    public LinearWeightPack? Pack { get; private set; }
 
-    /// <summary>gelu(Forward(input)), fused into the product when no gradient is recorded (see <see cref="Tensor.LinearGelu"/>).</summary>
-    public Tensor ForwardGelu(Tensor input, string approximate = "none") => Tensor.LinearGelu(input, Weight, Bias, approximate);
+    public override Tensor Forward(Tensor input) => Tensor.Linear(input, Weight, Bias, Pack);
+
+    /// <summary>gelu(Forward(input)), fused into the product when no gradient is recorded (see <see cref="Tensor.LinearGelu(Tensor, Tensor, Tensor?, string)"/>).</summary>
+    public Tensor ForwardGelu(Tensor input, string approximate = "none") => Tensor.LinearGelu(input, Weight, Bias, approximate, Pack);
+
+    protected override long PrepackSelf(bool pack)
+    {
+        if (!pack || Weight.IsMeta || Weight.Numel == 0)
+        {
+            Pack = null;
+            return 0;
+        }
+        Pack ??= LinearWeightPack.Create(Weight);
+        return Pack.Bytes;
+    }
 
     protected override string ExtraRepr() => $"in_features={InFeatures}, out_features={OutFeatures}, bias={PyRepr.Bool(Bias is not null)}";
 }

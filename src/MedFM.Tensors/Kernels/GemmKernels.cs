@@ -72,6 +72,9 @@ internal static unsafe class GemmKernels
 
     public static bool UseAvx2 => GemmKernelAvx2.IsSupported && !ForcePortable && Cap is not "portable";
 
+    /// <summary>The micro-kernel products use now.</summary>
+    public static GemmKernelKind Kind => UseAvx512 ? GemmKernelKind.Avx512 : UseAvx2 ? GemmKernelKind.Avx2 : GemmKernelKind.Portable;
+
     /// <summary>"AVX-512F", "AVX2+FMA", or the portable kernel's vector width ("Vector128", "Vector256") or "scalar".</summary>
     public static string Name => UseAvx512 ? "AVX-512F" : UseAvx2 ? "AVX2+FMA" : GemmKernelPortable.Name;
 

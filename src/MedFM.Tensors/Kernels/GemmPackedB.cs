@@ -1,0 +1,100 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace MedFM.Tensors.Kernels;
+
+/// <summary>The managed micro-kernels, as the layout of a packed operand depends on them.</summary>
+internal enum GemmKernelKind
+{
+    Portable,
+    Avx2,
+    Avx512,
+}
+
+/// <summary>
+/// The whole of op(B) (k×n) packed once for one micro-kernel: the KC blocks of k in order, each block holding
+/// ⌈n/NR⌉ panels of kc×NR floats (the layout <see cref="GemmPack{K}.B"/> writes for one step of the blocked GEMM),
+/// so a product with it packs A only. The KC split is <see cref="GemmBlocking.KcBlock"/>(k), the blocked GEMM's, so
+/// results are bit-identical to an unpacked product on the same kernel.
+/// </summary>
+internal sealed unsafe class GemmPackedB
+{
+    private readonly float[] storage;
+
+    private GemmPackedB(GemmKernelKind kernel, int k, int n, int nr, int kcBlock)
+    {
+        Kernel = kernel;
+        K = k;
+        N = n;
+        NR = nr;
+        KcBlock = kcBlock;
+        PaddedN = GemmBlocking.RoundUp(n, nr);
+        long floats = (long)PaddedN * k;
+        if (floats + 16 > Array.MaxLength) throw new InsufficientMemoryException($"packed operand of {k}×{n} floats");
+        storage = GC.AllocateUninitializedArray<float>((int)floats + 16, pinned: true);
+        nint p = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(storage));
+        Data = (float*)((p + 63) & ~(nint)63);
+    }
+
+    public GemmKernelKind Kernel { get; }
+
+    public int K { get; }
+
+    public int N { get; }
+
+    public int NR { get; }
+
+    public int KcBlock { get; }
+
+    /// <summary>n rounded up to whole panels.</summary>
+    public int PaddedN { get; }
+
+    /// <summary>Bytes held by the packed copy.</summary>
+    public long Bytes => (long)storage.Length * sizeof(float);
+
+    /// <summary>The first float of the packing (64-byte aligned; the array is pinned).</summary>
+    public float* Data { get; }
+
+    /// <summary>Panel <paramref name="panel"/> of the KC block starting at depth <paramref name="p0"/> (blocks before it are full).</summary>
+    public float* Panel(int p0, int kc, int panel) => Data + (long)p0 * PaddedN + (long)panel * NR * kc;
+
+    /// <summary>Packs op(B) for the micro-kernel in use now.</summary>
+    public static GemmPackedB Pack(bool transB, float* b, int ldb, int k, int n)
+    {
+        return GemmKernels.Kind switch
+        {
+            GemmKernelKind.Avx512 => Pack<Avx512Kernel>(GemmKernelKind.Avx512, transB, b, ldb, k, n),
+            GemmKernelKind.Avx2 => Pack<Avx2Kernel>(GemmKernelKind.Avx2, transB, b, ldb, k, n),
+            _ => Pack<PortableKernel>(GemmKernelKind.Portable, transB, b, ldb, k, n),
+        };
+    }
+
+    private static GemmPackedB Pack<TKernel>(GemmKernelKind kind, bool transB, float* b, int ldb, int k, int n) where TKernel : struct, IGemmKernel
+    {
+        if (k < 1 || n < 1) throw new ArgumentOutOfRangeException(nameof(k), $"packed operand needs k, n ≥ 1 (got {k}×{n})");
+        var packed = new GemmPackedB(kind, k, n, TKernel.NR, GemmBlocking.KcBlock(k));
+        packed.Fill<TKernel>(transB, b, ldb);
+        return packed;
+    }
+
+    /// <summary>Packs op(B) again into this copy (same shape and kernel): after the source changed.</summary>
+    public void Refill(bool transB, float* b, int ldb)
+    {
+        switch (Kernel)
+        {
+            case GemmKernelKind.Avx512: Fill<Avx512Kernel>(transB, b, ldb); break;
+            case GemmKernelKind.Avx2: Fill<Avx2Kernel>(transB, b, ldb); break;
+            default: Fill<PortableKernel>(transB, b, ldb); break;
+        }
+    }
+
+    private void Fill<TKernel>(bool transB, float* b, int ldb) where TKernel : struct, IGemmKernel
+    {
+        int panels = PaddedN / TKernel.NR;
+        for (int pc = 0; pc < K; pc += KcBlock)
+        {
+            int kc = Math.Min(KcBlock, K - pc);
+            GemmPack<TKernel>.B(transB, b, ldb, pc, kc, 0, N, 0, panels, Panel(pc, kc, 0));
+        }
+    }
+}

@@ -32,6 +32,12 @@ public sealed class DicomFile
     /// <summary>The bytes the file was parsed from (kept so external codecs can be handed the file).</summary>
     internal byte[]? Source { get; }
 
+    /// <summary>
+    /// For a header-only read of a dataset that is not deflated: the file offset of the top-level element the read
+    /// stopped at (the pixel data, or another element at or after (7FE0,0000)); -1 when the dataset ended first.
+    /// </summary>
+    internal long HeaderEnd { get; init; } = -1;
+
     public string? SopInstanceUid => Dataset.GetString(DicomTags.SOPInstanceUID) ?? Meta.GetString(DicomTags.MediaStorageSOPInstanceUID);
     public string? SopClassUid => Dataset.GetString(DicomTags.SOPClassUID) ?? Meta.GetString(DicomTags.MediaStorageSOPClassUID);
 

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Microsoft.Win32.SafeHandles;
 
 namespace MedFM.Imaging.Dicom;
 
@@ -13,13 +14,14 @@ public static class DicomFileReader
     /// <summary>Largest dataset a deflated file may inflate to.</summary>
     public const long MaxInflatedBytes = int.MaxValue - 64;
 
-    private const int HeaderChunk = 256 * 1024;
+    private const int FirstHeaderChunk = 16 * 1024;
 
     /// <summary>Reads a whole file: header and pixel data.</summary>
     public static DicomFile Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return Parse(ReadAllBytes(path), path, headerOnly: false, partial: false);
+        using var handle = OpenHandle(path);
+        return Parse(ReadAllBytes(handle, path), path, headerOnly: false, partial: false);
     }
 
     /// <summary>
@@ -29,17 +31,25 @@ public static class DicomFileReader
     public static DicomFile ReadHeader(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        using (var fs = Open(path))
+        using var handle = OpenHandle(path);
+        return ReadHeader(handle, path);
+    }
+
+    /// <summary>
+    /// Reads the header of an open file: its first 16 KB, then 256 KB, and the whole file only when the header is longer
+    /// (a CT header is a few KB; reading more would copy pixel bytes that are thrown away).
+    /// </summary>
+    internal static DicomFile ReadHeader(SafeFileHandle handle, string path)
+    {
+        long length = RandomAccess.GetLength(handle);
+        for (long chunk = FirstHeaderChunk; chunk < length; chunk *= 16)
         {
-            if (fs.Length > HeaderChunk)
-            {
-                var head = new byte[HeaderChunk];
-                fs.ReadExactly(head);
-                try { return Parse(head, path, headerOnly: true, partial: true); }
-                catch (DicomParser.NeedMoreDataException) { /* the header is longer: read the whole file */ }
-            }
+            var head = GC.AllocateUninitializedArray<byte>((int)chunk);
+            ReadExactlyAt(handle, head, 0, path);
+            try { return Parse(head, path, headerOnly: true, partial: true); }
+            catch (DicomParser.NeedMoreDataException) { /* the header is longer: read more */ }
         }
-        return Parse(ReadAllBytes(path), path, headerOnly: true, partial: false);
+        return Parse(ReadAllBytes(handle, path), path, headerOnly: true, partial: false);
     }
 
     /// <summary>Parses in-memory bytes; <paramref name="name"/> is used in error messages.</summary>
@@ -59,22 +69,35 @@ public static class DicomFileReader
         return group is 0x0002 or 0x0008 && (vrOk || (head[4] | head[5] << 8 | head[6] << 16 | head[7] << 24) < 1 << 16);
     }
 
-    private static FileStream Open(string path)
+    /// <summary>Opens a file for reading (no stream buffer: reads go straight into the caller's arrays).</summary>
+    internal static SafeFileHandle OpenHandle(string path)
     {
-        try { return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16); }
+        try { return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read); }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new DicomFormatException(path, null, null, "file not found", e);
         }
     }
 
-    private static byte[] ReadAllBytes(string path)
+    private static byte[] ReadAllBytes(SafeFileHandle handle, string path)
     {
-        using var fs = Open(path);
-        if (fs.Length > int.MaxValue - 64) throw new DicomUnsupportedException(path, 0, null, $"file of {fs.Length} bytes is larger than 2 GB");
-        var buf = GC.AllocateUninitializedArray<byte>((int)fs.Length);
-        fs.ReadExactly(buf);
+        long length = RandomAccess.GetLength(handle);
+        if (length > int.MaxValue - 64) throw new DicomUnsupportedException(path, 0, null, $"file of {length} bytes is larger than 2 GB");
+        var buf = GC.AllocateUninitializedArray<byte>((int)length);
+        ReadExactlyAt(handle, buf, 0, path);
         return buf;
+    }
+
+    /// <summary>Fills <paramref name="into"/> from <paramref name="offset"/>; a file that ends first is a format error.</summary>
+    internal static void ReadExactlyAt(SafeFileHandle handle, Span<byte> into, long offset, string? path)
+    {
+        while (into.Length > 0)
+        {
+            int n = RandomAccess.Read(handle, into, offset);
+            if (n <= 0) throw new DicomFormatException(path, offset, null, $"the file ends at byte {offset}, {into.Length} more bytes expected");
+            into = into[n..];
+            offset += n;
+        }
     }
 
     private static DicomFile Parse(byte[] buf, string? path, bool headerOnly, bool partial)
@@ -116,7 +139,10 @@ public static class DicomFileReader
             StopAt = headerOnly ? new DicomTag(0x7FE0, 0x0000) : null,
         };
         parser.ReadDataset(dataset);
-        return new DicomFile(path, meta, dataset, ts, preamble, headerOnly, headerOnly ? null : buf);
+        return new DicomFile(path, meta, dataset, ts, preamble, headerOnly, headerOnly ? null : buf)
+        {
+            HeaderEnd = parser.Stopped && !ts.Deflated ? parser.Position : -1,
+        };
     }
 
     /// <summary>A raw dataset: explicit VR when bytes 4-5 of the first element spell a VR, else implicit; little endian.</summary>

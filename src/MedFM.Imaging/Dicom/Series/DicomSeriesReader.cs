@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 
 namespace MedFM.Imaging.Dicom;
@@ -14,7 +15,8 @@ public static class DicomSeriesReader
     {
         ArgumentNullException.ThrowIfNull(pathOrFolder);
         var o = options ?? DicomSeriesOptions.Default;
-        return Scan(DicomSeriesScanner.Files(pathOrFolder, o.Recursive));
+        var (series, warnings) = DicomSeriesScanner.Scan(DicomSeriesScanner.Files(pathOrFolder, o.Recursive), o.Parallel);
+        return (series, warnings);
     }
 
     /// <summary>The series found in a list of files.</summary>
@@ -75,26 +77,35 @@ public static class DicomSeriesReader
         void DecodeFile(int fi)
         {
             var (path, ks) = files[fi];
-            var file = DicomFileReader.Read(path);
-            var info = DicomPixelInfo.From(file.Dataset, path);
-            if (info.Rows != rows || info.Columns != cols)
-                throw new DicomSeriesException($"{path}: {info.Columns}×{info.Rows} differs from the series' {cols}×{rows} (the header changed since the scan)");
-            var source = new DicomPixelSource(file, info);
-            var (stored, type, comps, _) = DicomImageReader.DecodeStored(source, o.Read);
-            var d = new DecodedSlices(stored, type, comps, ks, DicomFramePlane.Of(file.Dataset, info.NumberOfFrames, path));
-            if (output is null)
-                lock (gate)
-                    if (output is null)
-                    {
-                        (outType, components) = OutputType(series, slices, d, o.Read);
-                        output = VoxelTypes.AllocateUninitialized(outType, (long)rows * cols * components * slices.Count);
-                    }
-            Place(d, slices, output, outType, components, rows * cols, path, o.Read.ApplyModalityLut);
+            byte[]? rented = null;
+            try
+            {
+                DecodedSlices d;
+                using (var handle = DicomFileReader.OpenHandle(path))
+                {
+                    var header = DicomFileReader.ReadHeader(handle, path);
+                    var info = CheckSize(DicomPixelInfo.From(header.Dataset, path), rows, cols, path);
+                    var planes = DicomFramePlane.Of(header.Dataset, info.NumberOfFrames, path);
+                    // Native monochrome pixels: straight from the file into a pooled buffer, no per-slice allocation.
+                    if (DirectPixelRead.Covers(header, info) && (rented = DirectPixelRead.TryRead(handle, header, info)) is not null)
+                        d = new DecodedSlices(rented, info.TotalBytes, NativeUnpack.StoredType(info), 1, ks, planes);
+                    else d = DecodeGeneral(path, ks, rows, cols, o.Read);
+                }
+                if (output is null)
+                    lock (gate)
+                        if (output is null)
+                        {
+                            (outType, components) = OutputType(series, slices, d, o.Read);
+                            output = VoxelTypes.AllocateUninitialized(outType, (long)rows * cols * components * slices.Count);
+                        }
+                Place(d, slices, output, outType, components, rows * cols, path, o.Read.ApplyModalityLut);
+            }
+            finally { if (rented is not null) ArrayPool<byte>.Shared.Return(rented); }
         }
         // The first file fixes the output type; the rest may then run in parallel.
         if (files.Length > 0) DecodeFile(0);
         if (o.Parallel && files.Length > 2)
-            System.Threading.Tasks.Parallel.For(1, files.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, DecodeFile);
+            DicomSeriesScanner.ParallelFor(files.Length - 1, i => DecodeFile(i + 1));
         else
             for (int fi = 1; fi < files.Length; fi++) DecodeFile(fi);
         bool rescaled = outType == VoxelType.Float32 && o.Read.ApplyModalityLut && slices.Any(s => s.Plane.Slope != 1 || s.Plane.Intercept != 0);
@@ -103,7 +114,22 @@ public static class DicomSeriesReader
         return new DicomSeriesVolume(volume, series, slices, warnings, rescaled, DicomImage.WindowsOf(series.ReferenceHeader));
     }
 
-    private sealed record DecodedSlices(Array Stored, VoxelType Type, int Components, List<int> Ks, DicomFramePlane[] Planes);
+    /// <summary>Stored values of a file's frames: the first <paramref name="ByteLength"/> bytes of <paramref name="Stored"/>, as <paramref name="Type"/>.</summary>
+    private sealed record DecodedSlices(Array Stored, long ByteLength, VoxelType Type, int Components, List<int> Ks, DicomFramePlane[] Planes);
+
+    /// <summary>Any transfer syntax and photometric interpretation: the whole file read and decoded (codecs, colour).</summary>
+    private static DecodedSlices DecodeGeneral(string path, List<int> ks, int rows, int cols, DicomReadOptions o)
+    {
+        var file = DicomFileReader.Read(path);
+        var info = CheckSize(DicomPixelInfo.From(file.Dataset, path), rows, cols, path);
+        var source = new DicomPixelSource(file, info);
+        var (stored, type, comps, _) = DicomImageReader.DecodeStored(source, o);
+        return new DecodedSlices(stored, (long)stored.Length * VoxelTypes.SizeOf(type), type, comps, ks, DicomFramePlane.Of(file.Dataset, info.NumberOfFrames, path));
+    }
+
+    private static DicomPixelInfo CheckSize(DicomPixelInfo info, int rows, int cols, string path) =>
+        info.Rows == rows && info.Columns == cols ? info
+            : throw new DicomSeriesException($"{path}: {info.Columns}×{info.Rows} differs from the series' {cols}×{rows} (the header changed since the scan)");
 
     private static (VoxelType, int) OutputType(DicomSeries series, IReadOnlyList<DicomSlice> slices, DecodedSlices first, DicomReadOptions o)
     {
@@ -117,7 +143,7 @@ public static class DicomSeriesReader
         if (d.Components != components || (outType != VoxelType.Float32 && d.Type != outType))
             throw new DicomSeriesException($"{path}: pixel layout ({d.Type}, {d.Components} component(s)) differs from the series' first file ({outType}, {components})");
         int size = VoxelTypes.SizeOf(d.Type), per = pixels * components;
-        var src = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(d.Stored), d.Stored.Length * size);
+        var src = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(d.Stored), checked((int)d.ByteLength));
         foreach (int k in d.Ks)
         {
             int frame = slices[k].FrameIndex;

@@ -5,43 +5,27 @@ namespace MedFM.Imaging.Dicom;
 /// <summary>Header-only scan of files into series: grouped by SeriesInstanceUID, split by size/orientation/samples.</summary>
 internal static class DicomSeriesScanner
 {
-    public static (List<DicomSeries> Series, List<DicomWarning> Warnings) Scan(IEnumerable<string> files)
+    /// <summary>
+    /// Reads every file's header (on several threads when <paramref name="parallel"/>) and groups the images; files and
+    /// warnings keep the order of <paramref name="files"/> whatever the threads do.
+    /// </summary>
+    public static (List<DicomSeries> Series, List<DicomWarning> Warnings) Scan(IEnumerable<string> files, bool parallel = false)
     {
+        var paths = files as IReadOnlyList<string> ?? files.ToList();
+        var entries = new Entry[paths.Count];
+        if (parallel && paths.Count > 8) ParallelFor(paths.Count, i => entries[i] = Examine(paths[i]));
+        else
+            for (int i = 0; i < paths.Count; i++) entries[i] = Examine(paths[i]);
         var warnings = new List<DicomWarning>();
         var groups = new Dictionary<string, List<(DicomFile File, List<DicomSlice> Slices, string Key)>>(StringComparer.Ordinal);
         var order = new List<string>();
-        foreach (var path in files)
+        foreach (var e in entries)
         {
-            DicomFile file;
-            try { file = DicomFileReader.ReadHeader(path); }
-            catch (DicomFormatException e) { warnings.Add(new DicomWarning(DicomWarningKind.Unreadable, e.Detail, path)); continue; }
-            catch (IOException e) { warnings.Add(new DicomWarning(DicomWarningKind.Unreadable, e.Message, path)); continue; }
-            var ds = file.Dataset;
-            if (!ds.Contains(DicomTags.Rows) || !ds.Contains(DicomTags.Columns))
-            {
-                warnings.Add(new DicomWarning(DicomWarningKind.NotAnImage, $"no image pixels (SOP class {file.SopClassUid})", path));
-                continue;
-            }
-            if (!ds.CharacterSet.IsSupported)
-                warnings.Add(new DicomWarning(DicomWarningKind.UnsupportedCharacterSet, $"character set '{ds.CharacterSet.Term}' read as Latin-1", path));
-            List<DicomSlice> slices;
-            string key;
-            try
-            {
-                int frames = Math.Max(1, ds.GetInt(DicomTags.NumberOfFrames) ?? 1);
-                var planes = DicomFramePlane.Of(ds, frames, path);
-                string sop = file.SopInstanceUid ?? path, cls = file.SopClassUid ?? "";
-                int number = ds.GetInt(DicomTags.InstanceNumber) ?? 0;
-                slices = planes.Select((p, f) => new DicomSlice(path, cls, sop, frames > 1 ? f + 1 : 0, p, number)).ToList();
-                var o = planes[0];
-                key = string.Create(CultureInfo.InvariantCulture,
-                    $"{ds.GetInt(DicomTags.Rows)}x{ds.GetInt(DicomTags.Columns)}x{ds.GetInt(DicomTags.SamplesPerPixel) ?? 1} " +
-                    $"{Round(o.RowDirection)} {Round(o.ColumnDirection)}");
-            }
-            catch (DicomFormatException e) { warnings.Add(new DicomWarning(DicomWarningKind.Unreadable, e.Detail, path)); continue; }
-            var uid = ds.GetString(DicomTags.SeriesInstanceUID) ?? "(no SeriesInstanceUID)";
+            if (e.Warnings is { } w) warnings.AddRange(w);
+            if (e.File is null) continue;
+            var uid = e.File.Dataset.GetString(DicomTags.SeriesInstanceUID) ?? "(no SeriesInstanceUID)";
             if (!groups.TryGetValue(uid, out var list)) { groups[uid] = list = []; order.Add(uid); }
-            list.Add((file, slices, key));
+            list.Add((e.File, e.Slices!, e.Key!));
         }
         var result = new List<DicomSeries>();
         foreach (var uid in order)
@@ -59,6 +43,53 @@ internal static class DicomSeriesScanner
         }
         return (result, warnings);
     }
+
+    /// <summary>One file's header, its slices and grouping key; or no file and the warning that says why.</summary>
+    private sealed record Entry(DicomFile? File, List<DicomSlice>? Slices, string? Key, List<DicomWarning>? Warnings);
+
+    private static Entry Examine(string path)
+    {
+        DicomFile file;
+        try { file = DicomFileReader.ReadHeader(path); }
+        catch (DicomFormatException e) { return Skip(DicomWarningKind.Unreadable, e.Detail, path); }
+        catch (IOException e) { return Skip(DicomWarningKind.Unreadable, e.Message, path); }
+        var ds = file.Dataset;
+        if (!ds.Contains(DicomTags.Rows) || !ds.Contains(DicomTags.Columns))
+            return Skip(DicomWarningKind.NotAnImage, $"no image pixels (SOP class {file.SopClassUid})", path);
+        List<DicomWarning>? warnings = null;
+        if (!ds.CharacterSet.IsSupported)
+            warnings = [new DicomWarning(DicomWarningKind.UnsupportedCharacterSet, $"character set '{ds.CharacterSet.Term}' read as Latin-1", path)];
+        try
+        {
+            int frames = Math.Max(1, ds.GetInt(DicomTags.NumberOfFrames) ?? 1);
+            var planes = DicomFramePlane.Of(ds, frames, path);
+            string sop = file.SopInstanceUid ?? path, cls = file.SopClassUid ?? "";
+            int number = ds.GetInt(DicomTags.InstanceNumber) ?? 0;
+            var slices = planes.Select((p, f) => new DicomSlice(path, cls, sop, frames > 1 ? f + 1 : 0, p, number)).ToList();
+            var o = planes[0];
+            var key = string.Create(CultureInfo.InvariantCulture,
+                $"{ds.GetInt(DicomTags.Rows)}x{ds.GetInt(DicomTags.Columns)}x{ds.GetInt(DicomTags.SamplesPerPixel) ?? 1} " +
+                $"{Round(o.RowDirection)} {Round(o.ColumnDirection)}");
+            return new Entry(file, slices, key, warnings);
+        }
+        catch (DicomFormatException e)
+        {
+            (warnings ??= []).Add(new DicomWarning(DicomWarningKind.Unreadable, e.Detail, path));
+            return new Entry(null, null, null, warnings);
+        }
+    }
+
+    /// <summary>Parallel.For on all cores that throws the first failure itself rather than an <see cref="AggregateException"/>.</summary>
+    internal static void ParallelFor(int count, Action<int> body)
+    {
+        try { System.Threading.Tasks.Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, body); }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+    }
+
+    private static Entry Skip(DicomWarningKind kind, string message, string path) => new(null, null, null, [new DicomWarning(kind, message, path)]);
 
     private static string Round(Geometry.Vector3d? v) =>
         v is { } x ? string.Create(CultureInfo.InvariantCulture, $"{x.X:F3},{x.Y:F3},{x.Z:F3}") : "-";

@@ -33,16 +33,27 @@ public static class VitLoader
         bool strict = true, string source = "<memory>")
     {
         var plan = VitCheckpointAdapter.Plan(preset.Layout, state.Keys, model.Config);
-        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        // Shapes up front, values converted one entry at a time as they are copied: the float32 copy of the whole
+        // checkpoint is never held next to the model.
+        var sources = new Dictionary<string, string>(StringComparer.Ordinal);
+        var shapes = new Dictionary<string, int[]>(StringComparer.Ordinal);
         foreach (var (from, to) in plan.Map)
-            tensors[to] = state[from].ToTensor();
+        {
+            sources[to] = from;
+            shapes[to] = state[from].Shape;
+        }
         var own = model.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
         foreach (var key in plan.Initialised)
             if (own.TryGetValue(key, out var target))
-                tensors[key] = key.EndsWith(".weight", StringComparison.Ordinal) ? Tensor.Ones(target.ShapeArray()) : Tensor.Zeros(target.ShapeArray());
+            {
+                sources.Remove(key);
+                shapes[key] = target.ShapeArray();
+            }
+        Tensor Fetch(string key) => sources.TryGetValue(key, out var from) ? state[from].ToTensor()
+            : key.EndsWith(".weight", StringComparison.Ordinal) ? Tensor.Ones(shapes[key]) : Tensor.Zeros(shapes[key]);
         try
         {
-            return (plan, model.LoadStateDict(tensors, strict));
+            return (plan, model.LoadStateDict(shapes, Fetch, strict));
         }
         catch (StateDictException e)
         {

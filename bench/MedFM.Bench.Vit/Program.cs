@@ -25,6 +25,8 @@ var torch = Peers.Run(Path.Combine(root, "bench", "peers", "torch-tuned.sh"),
         .Concat(ort ? ["--onnx"] : Array.Empty<string>()), threads);
 
 var model = VitLoader.Load(VitPresets.VitBasePatch16_224, Path.Combine(dir, "vit_base_seeded.safetensors"));
+// As ONNX Runtime does when it opens a session, the linear weights are packed once for the matrix kernel.
+Console.WriteLine($"weights packed for inference: {model.PrepackForInference() / 1e6:F0} MB");
 var pool = new BufferPool();
 var rows = new List<string>();
 foreach (int b in batches)

@@ -113,8 +113,21 @@ public static class ModelZoo
         return true;
     }
 
-    private sealed class VitEncoder(string name, VisionTransformer model, VitPreprocessing preprocessing) : IImageEncoder
+    private sealed class VitEncoder : IImageEncoder
     {
+        private readonly string name;
+        private readonly VisionTransformer model;
+        private readonly VitPreprocessing preprocessing;
+
+        /// <summary>An embedding encoder runs many batches: its linear weights are packed once (see Module.PrepackForInference).</summary>
+        public VitEncoder(string name, VisionTransformer model, VitPreprocessing preprocessing)
+        {
+            this.name = name;
+            this.model = model;
+            this.preprocessing = preprocessing;
+            model.PrepackForInference();
+        }
+
         public string Name => name;
         public int EmbedDim => model.NumFeatures;
         public VitPreprocessing Preprocessing => preprocessing;

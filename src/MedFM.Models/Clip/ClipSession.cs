@@ -24,6 +24,7 @@ public sealed class ClipSession
 
     private ClipSession(ClipModel model, ITextTokenizer tokenizer, bool randomWeights)
     {
+        model.PrepackForInference(); // a session encodes many images and prompts: pack the linear weights once
         Model = model;
         Tokenizer = tokenizer;
         RandomWeights = randomWeights;

@@ -98,6 +98,7 @@ public static class DicomTags
     public static readonly DicomTag BitsStored = new(0x0028, 0x0101);
     public static readonly DicomTag HighBit = new(0x0028, 0x0102);
     public static readonly DicomTag PixelRepresentation = new(0x0028, 0x0103);
+    public static readonly DicomTag PixelPaddingValue = new(0x0028, 0x0120);
     public static readonly DicomTag LossyImageCompression = new(0x0028, 0x2110);
     public static readonly DicomTag WindowCenter = new(0x0028, 0x1050);
     public static readonly DicomTag WindowWidth = new(0x0028, 0x1051);

@@ -3,7 +3,7 @@ namespace MedFM.Imaging.Dicom;
 public static partial class SegWriter
 {
     /// <summary>The per-frame groups and the packed 1-bit pixels: segment-major, slices in volume order, empty frames left out.</summary>
-    private static (List<DicomDataset> PerFrame, byte[] Pixels, int Frames) Frames(LabelVolume labels, DicomSeriesVolume source, IReadOnlyList<SegmentDescription> segments)
+    private static (List<DicomDataset> PerFrame, byte[] Pixels, int Frames, int Bits) Frames(LabelVolume labels, DicomSeriesVolume source, IReadOnlyList<SegmentDescription> segments)
     {
         int w = labels.Width, h = labels.Height, d = labels.Depth, plane = w * h;
         var values = labels.VoxelType == VoxelType.UInt8 ? labels.GetData<byte>().ToArray().Select(x => (int)x).ToArray()
@@ -25,10 +25,11 @@ public static partial class SegWriter
                 if (slice[i] == label) pixels[bit >> 3] |= (byte)(1 << (int)(bit & 7));
             perFrame.Add(FrameGroup(source, s + 1, k));
         }
-        return (perFrame, pixels, chosen.Count);
+        return (perFrame, pixels, chosen.Count, 1);
     }
 
-    private static DicomDataset FrameGroup(DicomSeriesVolume source, int segmentNumber, int k)
+    /// <param name="segmentNumber">The frame's segment (BINARY), or null for a label-map frame, which holds every segment.</param>
+    private static DicomDataset FrameGroup(DicomSeriesVolume source, int? segmentNumber, int k)
     {
         var slice = source.Slices[k];
         var g = source.Volume.Geometry;
@@ -43,15 +44,19 @@ public static partial class SegWriter
         derivation.SetSequence(DicomTags.DerivationCodeSequence, DicomCode.Segmentation.ToItem());
         f.SetSequence(DicomTags.DerivationImageSequence, derivation);
         var content = new DicomDataset();
-        content.SetUInt32(DicomTags.DimensionIndexValues, DicomVR.UL, (uint)segmentNumber, (uint)(k + 1));
+        if (segmentNumber is { } n) content.SetUInt32(DicomTags.DimensionIndexValues, DicomVR.UL, (uint)n, (uint)(k + 1));
+        else content.SetUInt32(DicomTags.DimensionIndexValues, DicomVR.UL, (uint)(k + 1));
         f.SetSequence(DicomTags.FrameContentSequence, content);
         var position = new DicomDataset();
         var p = g.IndexToWorld(0, 0, k);
         position.SetDecimals(DicomTags.ImagePositionPatient, p.X, p.Y, p.Z);
         f.SetSequence(DicomTags.PlanePositionSequence, position);
-        var ident = new DicomDataset();
-        ident.SetUInt16(DicomTags.ReferencedSegmentNumber, (ushort)segmentNumber);
-        f.SetSequence(DicomTags.SegmentIdentificationSequence, ident);
+        if (segmentNumber is { } s)
+        {
+            var ident = new DicomDataset();
+            ident.SetUInt16(DicomTags.ReferencedSegmentNumber, (ushort)s);
+            f.SetSequence(DicomTags.SegmentIdentificationSequence, ident);
+        }
         return f;
     }
 }

@@ -4,15 +4,26 @@ using MedFM.Imaging.Geometry;
 namespace MedFM.Imaging.Dicom;
 
 /// <summary>
-/// Writes a binary DICOM Segmentation (PS3.3 §A.51, Segmentation IOD) from a label volume on the grid of a loaded
-/// source series: one 1-bit frame per (segment, slice) that holds the segment, frames packed continuously; per-frame
-/// groups with DerivationImageSequence/SourceImageSequence (purpose of reference 121322), FrameContentSequence with
-/// DimensionIndexValues (segment, slice), PlanePositionSequence and SegmentIdentificationSequence; shared groups with
-/// PixelMeasuresSequence and PlaneOrientationSequence; ReferencedSeriesSequence to every source instance.
+/// Writes a DICOM Segmentation (PS3.3 §A.51, Segmentation IOD) from a label volume on the grid of a loaded source
+/// series, of one of two types (<see cref="SegWriterOptions.Type"/>):
+/// <list type="bullet">
+/// <item>BINARY (Segmentation Storage, the default): one 1-bit frame per (segment, slice) that holds the segment, frames
+/// packed continuously; per-frame SegmentIdentificationSequence; dimensions (segment, position).</item>
+/// <item>LABELMAP (Label Map Segmentation Storage, DICOM Supplement 243): one 8- or 16-bit MONOCHROME2 frame per slice
+/// that holds any segment, each pixel the Segment Number of its segment (the label value itself) and 0 the background
+/// (Pixel Padding Value 0, described by a "Background" segment 0, since every value in the pixel data has to be
+/// described); no segment identification per frame; dimension (position) only; Segments Overlap NO.</item>
+/// </list>
+/// Both carry per-frame DerivationImageSequence/SourceImageSequence (purpose of reference 121322), FrameContentSequence
+/// and PlanePositionSequence; shared PixelMeasuresSequence and PlaneOrientationSequence; ReferencedSeriesSequence to
+/// every source instance.
 /// </summary>
 public static partial class SegWriter
 {
     public const string SegmentationStorage = "1.2.840.10008.5.1.4.1.1.66.4";
+
+    /// <summary>Label Map Segmentation Storage (Supplement 243): the SOP class of LABELMAP segmentations.</summary>
+    public const string LabelMapSegmentationStorage = "1.2.840.10008.5.1.4.1.1.66.7";
 
     /// <summary>Writes the SEG to <paramref name="path"/> (atomically) and returns its dataset.</summary>
     public static DicomDataset Write(string path, LabelVolume labels, DicomSeriesVolume source, SegWriterOptions? options = null)
@@ -37,6 +48,8 @@ public static partial class SegWriter
             throw new GeometryException($"the labels' geometry {labels.Geometry} differs from the source series' {v.Geometry}");
         var segments = o.Segments ?? labels.DistinctLabels().Where(l => l != 0).Select(l => new SegmentDescription(l, $"Segment {l}")).ToList();
         if (segments.Count == 0) throw new VolumeShapeException("the label volume has no non-zero label: nothing to segment");
+        bool labelMap = o.Type == SegmentationType.LabelMap;
+        if (labelMap) CheckLabelMapSegments(segments);
         var refHeader = source.Series.ReferenceHeader;
         var ds = new DicomDataset(DicomCharacterSet.Utf8);
         var now = o.ContentTime ?? DateTime.Now;
@@ -46,7 +59,7 @@ public static partial class SegWriter
         ds.Set(DicomTags.SpecificCharacterSet, DicomVR.CS, "ISO_IR 192");
         ds.Set(DicomTags.ImageType, DicomVR.CS, "DERIVED", "PRIMARY");
         ds.Set(DicomTags.InstanceCreationDate, DicomVR.DA, date).Set(DicomTags.InstanceCreationTime, DicomVR.TM, time);
-        ds.Set(DicomTags.SOPClassUID, DicomVR.UI, SegmentationStorage).Set(DicomTags.SOPInstanceUID, DicomVR.UI, sopUid);
+        ds.Set(DicomTags.SOPClassUID, DicomVR.UI, labelMap ? LabelMapSegmentationStorage : SegmentationStorage).Set(DicomTags.SOPInstanceUID, DicomVR.UI, sopUid);
         ds.Set(DicomTags.SeriesDate, DicomVR.DA, date).Set(DicomTags.SeriesTime, DicomVR.TM, time);
         ds.Set(DicomTags.ContentDate, DicomVR.DA, date).Set(DicomTags.ContentTime, DicomVR.TM, time);
         ds.Set(DicomTags.Modality, DicomVR.CS, "SEG").Set(DicomTags.Manufacturer, DicomVR.LO, o.Manufacturer);
@@ -63,19 +76,23 @@ public static partial class SegWriter
         ds.Set(new DicomTag(0x0070, 0x0081), DicomVR.LO, o.SeriesDescription);    // ContentDescription
         ds.Set(new DicomTag(0x0070, 0x0084), DicomVR.PN, o.AlgorithmName + "^");  // ContentCreatorName (family name component)
         ds.SetSequence(DicomTags.ReferencedSeriesSequence, ReferencedSeries(source));
-        SetDimensions(ds, dimensionUid);
+        SetDimensions(ds, dimensionUid, bySegment: !labelMap);
         ds.SetSequence(DicomTags.SharedFunctionalGroupsSequence, SharedGroups(v.Geometry));
-        var (perFrame, pixels, frames) = Frames(labels, source, segments);
+        var (perFrame, pixels, frames, bits) = labelMap ? LabelMapFrames(labels, source, segments) : Frames(labels, source, segments);
         ds.SetSequence(DicomTags.PerFrameFunctionalGroupsSequence, perFrame.ToArray());
         ds.SetUInt16(DicomTags.SamplesPerPixel, 1).Set(DicomTags.PhotometricInterpretation, DicomVR.CS, "MONOCHROME2");
         ds.Set(DicomTags.NumberOfFrames, DicomVR.IS, frames.ToString(CultureInfo.InvariantCulture));
         ds.SetUInt16(DicomTags.Rows, (ushort)v.Height).SetUInt16(DicomTags.Columns, (ushort)v.Width);
-        ds.SetUInt16(DicomTags.BitsAllocated, 1).SetUInt16(DicomTags.BitsStored, 1).SetUInt16(DicomTags.HighBit, 0).SetUInt16(DicomTags.PixelRepresentation, 0);
+        ds.SetUInt16(DicomTags.BitsAllocated, (ushort)bits).SetUInt16(DicomTags.BitsStored, (ushort)bits).SetUInt16(DicomTags.HighBit, (ushort)(bits - 1));
+        ds.SetUInt16(DicomTags.PixelRepresentation, 0);
+        if (labelMap) ds.SetUInt16(DicomTags.PixelPaddingValue, 0); // the background
         ds.Set(DicomTags.LossyImageCompression, DicomVR.CS, "00");
-        ds.Set(DicomTags.SegmentationType, DicomVR.CS, "BINARY");
+        ds.Set(DicomTags.SegmentationType, DicomVR.CS, labelMap ? "LABELMAP" : "BINARY");
         ds.Set(DicomTags.SegmentsOverlap, DicomVR.CS, "NO");
-        ds.SetSequence(DicomTags.SegmentSequence, segments.Select((s, i) => SegmentItem(s, i + 1, o)).ToArray());
-        ds.SetBytes(DicomTags.PixelData, DicomVR.OB, pixels);
+        ds.SetSequence(DicomTags.SegmentSequence, labelMap
+            ? [BackgroundItem(o), .. segments.Select(s => SegmentItem(s, s.LabelValue, o))]
+            : segments.Select((s, i) => SegmentItem(s, i + 1, o)).ToArray());
+        ds.SetBytes(DicomTags.PixelData, bits == 16 ? DicomVR.OW : DicomVR.OB, pixels);
         return ds;
     }
 
@@ -110,7 +127,7 @@ public static partial class SegWriter
         return [item];
     }
 
-    private static void SetDimensions(DicomDataset ds, string uid)
+    private static void SetDimensions(DicomDataset ds, string uid, bool bySegment)
     {
         var org = new DicomDataset().Set(DicomTags.DimensionOrganizationUID, DicomVR.UI, uid);
         ds.SetSequence(DicomTags.DimensionOrganizationSequence, org);
@@ -122,9 +139,10 @@ public static partial class SegWriter
             d.Set(DicomTags.DimensionOrganizationUID, DicomVR.UI, uid).Set(DicomTags.DimensionDescriptionLabel, DicomVR.LO, label);
             return d;
         }
-        ds.SetSequence(DicomTags.DimensionIndexSequence,
-            Index(DicomTags.ReferencedSegmentNumber, DicomTags.SegmentIdentificationSequence, "ReferencedSegmentNumber"),
-            Index(DicomTags.ImagePositionPatient, DicomTags.PlanePositionSequence, "ImagePositionPatient"));
+        var position = Index(DicomTags.ImagePositionPatient, DicomTags.PlanePositionSequence, "ImagePositionPatient");
+        ds.SetSequence(DicomTags.DimensionIndexSequence, bySegment
+            ? [Index(DicomTags.ReferencedSegmentNumber, DicomTags.SegmentIdentificationSequence, "ReferencedSegmentNumber"), position]
+            : [position]);
     }
 
     private static DicomDataset SharedGroups(ImageGeometry g)

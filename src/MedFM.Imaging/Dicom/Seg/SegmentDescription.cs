@@ -12,6 +12,9 @@ public sealed record DicomCode(string Value, string Scheme, string Meaning)
     /// <summary>SCT 49755003 "Morphologically Altered Structure" (lesions, tumours).</summary>
     public static DicomCode MorphologicallyAlteredStructure { get; } = new("49755003", "SCT", "Morphologically Altered Structure");
 
+    /// <summary>DCM 125040 "Background": category and type of the background segment (0) of a label-map SEG.</summary>
+    public static DicomCode Background { get; } = new("125040", "DCM", "Background");
+
     /// <summary>DCM 121322 "Source image for image processing operation" (purpose of reference of SEG source images).</summary>
     public static DicomCode SourceImageForProcessing { get; } = new("121322", "DCM", "Source image for image processing operation");
 
@@ -41,9 +44,22 @@ public sealed record SegmentDescription(int LabelValue, string Label)
     public (byte R, byte G, byte B)? Color { get; init; }
 }
 
+/// <summary>How a SEG encodes its segments (Segmentation Type (0062,0001)).</summary>
+public enum SegmentationType
+{
+    /// <summary>BINARY: one 1-bit frame per segment and slice (Segmentation Storage).</summary>
+    Binary,
+
+    /// <summary>LABELMAP: one 8- or 16-bit frame per slice whose pixels are Segment Numbers (Label Map Segmentation Storage, Supplement 243).</summary>
+    LabelMap,
+}
+
 /// <summary>What to write into a SEG besides the labels.</summary>
 public sealed record SegWriterOptions
 {
+    /// <summary>BINARY (the default) or LABELMAP.</summary>
+    public SegmentationType Type { get; init; } = SegmentationType.Binary;
+
     /// <summary>The segments; null describes every non-zero label present as "Segment N" with the default codes.</summary>
     public IReadOnlyList<SegmentDescription>? Segments { get; init; }
     public string SeriesDescription { get; init; } = "MedFM segmentation";

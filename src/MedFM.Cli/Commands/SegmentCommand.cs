@@ -26,10 +26,11 @@ internal static class SegmentCommand
         var loadEmbedding = new Option<string?>("--load-embedding") { Description = "Use an embedding saved with --save-embedding instead of encoding the image" };
         var stopIou = new Option<float?>("--stop-iou") { Description = "Volumes: stop propagating at a slice whose predicted IoU is below this (0..1)" };
         var window = new Option<string?>("--window") { Description = "CT window: soft-tissue (default for CT), lung, bone, brain, or level,width" };
+        var segType = new Option<string?>("--seg-type") { Description = "DICOM SEG encoding for --out .dcm: binary (default: 1-bit frames, Segmentation Storage) or labelmap (8/16-bit label map, Label Map Segmentation Storage)" };
 
         var command = new Command("segment", "Segment a structure from a box or points (SAM / MedSAM), in 2-D or through a volume")
         {
-            input, model, checkpoint, box, point, slice, multimask, output, overlay, saveLogits, saveEmbedding, loadEmbedding, window, stopIou,
+            input, model, checkpoint, box, point, slice, multimask, output, overlay, saveLogits, saveEmbedding, loadEmbedding, window, stopIou, segType,
         };
         command.SetAction(CliErrors.Guard(parse =>
         {
@@ -49,6 +50,7 @@ internal static class SegmentCommand
                 LoadEmbedding = parse.GetValue(loadEmbedding),
                 Window = parse.GetValue(window) is { } w ? SegmentOptions.ParseWindow(w) : null,
                 StopIou = parse.GetValue(stopIou),
+                SegType = parse.GetValue(segType) is { } t ? SegmentOptions.ParseSegType(t) : null,
             };
             if (options.StopIou is { } iou && !(iou is >= 0 and <= 1))
                 throw new SamInputException($"--stop-iou {iou} must lie between 0 and 1");

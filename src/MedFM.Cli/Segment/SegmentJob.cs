@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using MedFM.Imaging;
+using MedFM.Imaging.Dicom;
 using MedFM.Models.Sam;
 using MedFM.Tensors.IO;
 
@@ -51,7 +52,7 @@ internal static class SegmentJob
         var mask = new LabelVolume(image.Width, image.Height, 1, prediction.MaskBytes(best, 1), image.Geometry);
 
         SegmentOutputs.CreateFolders(o);
-        if (o.Out is { } outPath) SegmentOutputs.WriteMask(outPath, mask, input);
+        if (o.Out is { } outPath) SegmentOutputs.WriteMask(outPath, mask, input, o.SegType ?? SegmentationType.Binary);
         if (o.Overlay is { } overlay) SegmentOutputs.WriteOverlay(overlay, rgb, mask, 0);
         if (o.SaveLogits is { } logits)
             Npy.Write(logits, prediction.LowResLogits, new[] { prediction.Count, prediction.LowResHeight, prediction.LowResWidth });
@@ -77,7 +78,7 @@ internal static class SegmentJob
         double seconds = clock.Elapsed.TotalSeconds;
 
         SegmentOutputs.CreateFolders(o);
-        if (o.Out is { } outPath) SegmentOutputs.WriteMask(outPath, result.Labels, input);
+        if (o.Out is { } outPath) SegmentOutputs.WriteMask(outPath, result.Labels, input, o.SegType ?? SegmentationType.Binary);
         if (o.Overlay is { } overlay) SegmentOutputs.WriteOverlay(overlay, SamImage.ToUInt8(v, o.Window), result.Labels, prompt.KeySlice);
 
         var first = result.Slices.Min(s => s.Slice);

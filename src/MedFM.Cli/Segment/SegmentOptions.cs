@@ -1,5 +1,6 @@
 using System.Globalization;
 using MedFM.Imaging;
+using MedFM.Imaging.Dicom;
 using MedFM.Models.Sam;
 
 namespace MedFM.Cli.Segment;
@@ -23,6 +24,15 @@ internal sealed record SegmentOptions
     public WindowPreset? Window { get; init; }
     /// <summary>Volume propagation stops at a slice whose predicted IoU is below this.</summary>
     public float? StopIou { get; init; }
+    /// <summary>How a DICOM SEG output encodes the mask (--seg-type); null: binary.</summary>
+    public SegmentationType? SegType { get; init; }
+
+    public static SegmentationType ParseSegType(string text) => text.ToLowerInvariant() switch
+    {
+        "binary" => SegmentationType.Binary,
+        "labelmap" => SegmentationType.LabelMap,
+        _ => throw new SamInputException($"--seg-type '{text}' must be binary or labelmap"),
+    };
 
     public static double[] ParseBox(string text)
     {

@@ -38,6 +38,8 @@ internal static class SegmentOutputs
         }
         if (o.Out is null) return;
         var kind = KindOf(o.Out);
+        if (o.SegType is not null && kind != MaskKind.DicomSeg)
+            throw new SamInputException($"--seg-type applies to a DICOM SEG (--out .dcm), not to {o.Out}");
         if (kind == MaskKind.DicomSeg && input.Dicom is null)
             throw new SamInputException($"--out {o.Out}: a DICOM SEG references its source images, so the input must be DICOM");
         if (kind == MaskKind.Png && input.IsVolume)
@@ -51,8 +53,11 @@ internal static class SegmentOutputs
             if (path is not null && Path.GetDirectoryName(Path.GetFullPath(path)) is { } dir) Directory.CreateDirectory(dir);
     }
 
-    /// <summary>Writes the mask (labels 0/1 on the input's grid) in the kind --out names; PNG masks hold 0/255.</summary>
-    public static void WriteMask(string path, LabelVolume mask, SegmentInput input)
+    /// <summary>
+    /// Writes the mask (labels 0/1 on the input's grid) in the kind --out names; PNG masks hold 0/255; a DICOM SEG is
+    /// binary or a label map as <paramref name="segType"/> says.
+    /// </summary>
+    public static void WriteMask(string path, LabelVolume mask, SegmentInput input, SegmentationType segType = SegmentationType.Binary)
     {
         switch (KindOf(path))
         {
@@ -65,7 +70,7 @@ internal static class SegmentOutputs
                 NiftiWriter.Write(mask, path);
                 break;
             case MaskKind.DicomSeg:
-                SegWriter.Write(path, mask, input.Dicom!);
+                SegWriter.Write(path, mask, input.Dicom!, new SegWriterOptions { Type = segType });
                 break;
         }
     }

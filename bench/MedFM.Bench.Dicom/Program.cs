@@ -25,7 +25,20 @@ using MedFM.Imaging.Nifti;
 // cache and a collected heap on both sides, the first fair run (load average about 3) gave MedFM 0.45 s parallel /
 // 0.49 s one thread against pydicom 0.47 s: no 2x. A profile showed why: most of MedFM's time went into copying file
 // bytes into fresh arrays (a 256 KB head per header scan, the whole 512 KB file, a 512 KB stored-value array per
-// slice), each new large-object-heap array paying page faults, not into parsing or the rescale.
+// slice), each new large-object-heap array paying page faults (about 12 µs per 4 KB page on this VM), not into parsing
+// or the rescale. Since then a slice is two small reads into pooled buffers and large buffers are faulted in by one
+// madvise call; pydicom's own wall time still varies 2x from round to round with its page faults (its CPU time follows).
+//
+// Two runs on the 2-core machine of record, shared (load average 3.3-5), 7 rounds each, pydicom 2.3.1 + numpy 1.24.2,
+// nibabel 5.0.0, identical volumes each run (wall median / min in seconds):
+//   run  MedFM parallel, fresh memory  MedFM one thread, fresh  pydicom + numpy   ratio (median, fresh memory)
+//   1    0.128 / 0.101                 0.145 / 0.108            0.575 / 0.427     4.5x parallel, 4.0x one thread
+//   2    0.164 / 0.125                 0.143 / 0.125            0.562 / 0.424     3.4x parallel, 3.9x one thread
+//   with the heap kept MedFM takes 0.06-0.09 s (6-10x). Parallel decoding gains nothing measurable while the other
+//   core is busy with other jobs (its CPU time equals its wall time).
+//   ch2.nii.gz (uint8, 3.5 MB gzip): MedFM 0.023-0.032 s stored, 0.025-0.034 s float32; nibabel 0.041-0.042 s and
+//   0.039-0.050 s: 1.3-1.9x, below the 2x target. Both sides spend most of it inflating (zlib-ng here: 19 ms for the
+//   7.1 MB, CPython's zlib 1.2.13: 26 ms); a single gzip member cannot be inflated in parallel.
 
 int slices = int.Parse(Arg("--slices") ?? "300", CultureInfo.InvariantCulture);
 int size = int.Parse(Arg("--size") ?? "512", CultureInfo.InvariantCulture);
@@ -61,15 +74,19 @@ try
     Samples S(string name) => t.TryGetValue(name, out var s) ? s : t[name] = new Samples();
     var steps = new List<Action>
     {
-        () => S("par").Add(Time(() => result = DicomSeriesReader.Load(dir))),
-        () => S("one").Add(Time(() => result = DicomSeriesReader.Load(dir, options: single))),
+        () => S("par").Add(Time(() => result = DicomSeriesReader.Load(dir), fresh: false)),
+        () => S("one").Add(Time(() => result = DicomSeriesReader.Load(dir, options: single), fresh: false)),
+        () => S("parF").Add(Time(() => result = DicomSeriesReader.Load(dir), fresh: true)),
+        () => S("oneF").Add(Time(() => result = DicomSeriesReader.Load(dir, options: single), fresh: true)),
     };
     if (peer is not null)
         steps.Add(() => { var e = peer.Ask("load"); S("pyd").Add((e.GetProperty("seconds").GetDouble(), e.GetProperty("cpu").GetDouble())); });
     if (nifti is not null)
     {
-        steps.Add(() => S("nii").Add(Time(() => NiftiReader.ReadVolume(nifti))));
-        steps.Add(() => S("nii32").Add(Time(() => niftiFloat = NiftiReader.ReadVolume(nifti, asFloat))));
+        steps.Add(() => S("nii").Add(Time(() => NiftiReader.ReadVolume(nifti), fresh: false)));
+        steps.Add(() => S("nii32").Add(Time(() => niftiFloat = NiftiReader.ReadVolume(nifti, asFloat), fresh: false)));
+        steps.Add(() => S("niiF").Add(Time(() => NiftiReader.ReadVolume(nifti), fresh: true)));
+        steps.Add(() => S("nii32F").Add(Time(() => niftiFloat = NiftiReader.ReadVolume(nifti, asFloat), fresh: true)));
         if (peer is not null)
             steps.Add(() =>
             {
@@ -89,24 +106,33 @@ try
     }
     var peerJson = peer?.Ask("result");
     string V(string name) => peerJson?.GetProperty(name).GetString() ?? "?";
-    Row("par", $"MedFM series, parallel ({Environment.ProcessorCount} threads)");
-    Row("one", "MedFM series, one thread");
+    Row("par", $"MedFM series, parallel ({Environment.ProcessorCount} threads), heap kept");
+    Row("one", "MedFM series, one thread, heap kept");
+    Row("parF", $"MedFM series, parallel ({Environment.ProcessorCount} threads), fresh memory");
+    Row("oneF", "MedFM series, one thread, fresh memory");
     Row("pyd", $"pydicom {V("pydicom")} + numpy {V("numpy")}");
-    Row("nii", "MedFM NiftiReader, stored type");
+    Row("nii", "MedFM NiftiReader, stored type, heap kept");
+    Row("niiF", "MedFM NiftiReader, stored type, fresh memory");
     Row("nib", $"nibabel {(nifti is null ? "" : V("nibabel"))} asanyarray(dataobj)");
-    Row("nii32", "MedFM NiftiReader, AsFloat32");
+    Row("nii32", "MedFM NiftiReader, AsFloat32, heap kept");
+    Row("nii32F", "MedFM NiftiReader, AsFloat32, fresh memory");
     Row("nib32", "nibabel get_fdata(dtype=float32)");
     if (peerJson is not { } pj) return 0;
     Console.WriteLine();
-    var (par, one, pyd) = (t["par"], t["one"], t["pyd"]);
-    Console.WriteLine($"DICOM series, pydicom / MedFM: wall median {pyd.WallMedian / par.WallMedian:F2}x parallel, {pyd.WallMedian / one.WallMedian:F2}x one thread; " +
-        $"wall min {pyd.WallMin / par.WallMin:F2}x / {pyd.WallMin / one.WallMin:F2}x; CPU {pyd.CpuMedian / one.CpuMedian:F2}x one thread");
-    if (nifti is not null)
+    var pyd = t["pyd"];
+    foreach (var (suffix, what) in new[] { ("F", "fresh memory"), ("", "heap kept") })
     {
-        var (nii, nib, nii32, nib32) = (t["nii"], t["nib"], t["nii32"], t["nib32"]);
-        Console.WriteLine($"NIfTI, nibabel / MedFM: wall median {nib.WallMedian / nii.WallMedian:F2}x stored, {nib32.WallMedian / nii32.WallMedian:F2}x float32; " +
-            $"wall min {nib.WallMin / nii.WallMin:F2}x / {nib32.WallMin / nii32.WallMin:F2}x");
+        var (par, one) = (t["par" + suffix], t["one" + suffix]);
+        Console.WriteLine($"DICOM series, pydicom / MedFM ({what}): wall median {pyd.WallMedian / par.WallMedian:F2}x parallel, {pyd.WallMedian / one.WallMedian:F2}x one thread; " +
+            $"wall min {pyd.WallMin / par.WallMin:F2}x / {pyd.WallMin / one.WallMin:F2}x; CPU {pyd.CpuMedian / one.CpuMedian:F2}x one thread");
     }
+    if (nifti is not null)
+        foreach (var (suffix, what) in new[] { ("", "heap kept"), ("F", "fresh memory") })
+        {
+            var (nii, nib, nii32, nib32) = (t["nii" + suffix], t["nib"], t["nii32" + suffix], t["nib32"]);
+            Console.WriteLine($"NIfTI, nibabel / MedFM ({what}): wall median {nib.WallMedian / nii.WallMedian:F2}x stored, {nib32.WallMedian / nii32.WallMedian:F2}x float32; " +
+                $"wall min {nib.WallMin / nii.WallMin:F2}x / {nib32.WallMin / nii32.WallMin:F2}x");
+        }
     bool same = Compare(result, pj, slices, size);
     if (nifti is not null && niftiFloat is not null)
     {
@@ -185,10 +211,17 @@ static void MakeSeries(string dir, int slices, int size)
     Directory.Delete(work, true);
 }
 
-static (double Wall, double Cpu) Time(Action f)
+static (double Wall, double Cpu) Time(Action f, bool fresh)
 {
     // Same heap state before every timed load (the previous volume is garbage): a full blocking collection, untimed.
-    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+    // "Heap kept": the GC keeps the freed memory and the next volume reuses its pages, as a long-running process sees
+    // (an untimed load of the same kind runs first, so the pages are there whatever step came before).
+    // "Fresh memory": the collection also gives free memory back to the system (GCCollectionMode.Aggressive), so the
+    // load faults in every page it writes, as the first load of a new process does and as numpy does for the series
+    // volume (arrays over 32 MB are unmapped when freed and mapped anew). It decommits more than numpy gives back
+    // (small buffers, the allocation budget), so it is the conservative side for MedFM.
+    if (!fresh) f();
+    GC.Collect(2, fresh ? GCCollectionMode.Aggressive : GCCollectionMode.Forced, blocking: true, compacting: true);
     GC.WaitForPendingFinalizers();
     var cpu = Environment.CpuUsage.TotalTime;
     var sw = Stopwatch.StartNew();

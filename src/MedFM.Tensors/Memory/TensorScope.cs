@@ -73,6 +73,20 @@ public sealed class TensorScope : IDisposable
 
     internal void Track(Storage s) => owned.Add(s);
 
+    /// <summary>Takes t's storage away from whichever scope of this thread owns it, to the GC heap: it outlives them all.</summary>
+    internal static Tensor KeepBeyondAll(Tensor t)
+    {
+        var s = t.Storage;
+        if (!s.IsPooled) return t;
+        for (var scope = current; scope is not null; scope = scope.parent)
+            if (scope.owned.Remove(s))
+            {
+                s.Unpool();
+                break;
+            }
+        return t;
+    }
+
     public void Dispose()
     {
         if (disposed) return;

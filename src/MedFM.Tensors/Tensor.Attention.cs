@@ -66,6 +66,38 @@ public sealed partial class Tensor
             new[] { relH.RequiresGrad ? Wrap(gH!, relH.ShapeArray()) : null, relW.RequiresGrad ? Wrap(gW!, relW.ShapeArray()) : null });
     }
 
+    /// <summary>
+    /// Inference attention on [B, nH, L, E] operands read in place (heads split off a projection's [B, L, nH·E] output
+    /// are strided views: no copies), with the output laid out [B, Lq, nH, Ev] and returned as its [B, nH, Lq, Ev]
+    /// view, so merging the heads back (transpose, reshape) is free.
+    /// </summary>
+    private static Tensor AttentionStrided(Tensor q, Tensor k, Tensor v, AttnDims dims, float? scale, bool causal, AttentionBias? source,
+        AttentionLayout ql, AttentionLayout kl, AttentionLayout vl)
+    {
+        int b = dims.Batch[0], nh = dims.Batch[1];
+        var y = new Tensor(new[] { b, dims.Lq, nh, dims.Ev });
+        var args = new AttentionArgs
+        {
+            Heads = dims.Heads, Lq = dims.Lq, Lk = dims.Lk, E = dims.E, Ev = dims.Ev,
+            Scale = scale ?? 1f / MathF.Sqrt(dims.E), Causal = causal, Bias = source,
+            Q = q.FloatData, QOffset = q.Offset, K = k.FloatData, KOffset = k.Offset, V = v.FloatData, VOffset = v.Offset,
+            QLayout = ql, KLayout = kl, VLayout = vl,
+            OutLayout = new AttentionLayout(nh, (long)dims.Lq * nh * dims.Ev, dims.Ev, nh * dims.Ev),
+        };
+        AttentionForward.Run(args, y.FloatData, y.Offset, null);
+        return y.Permute(0, 2, 1, 3);
+    }
+
+    /// <summary>The layout of a rank-4 [B, nH, L, E] operand whose rows are contiguous (E with stride 1).</summary>
+    private static bool HeadRows(Tensor t, out AttentionLayout layout)
+    {
+        layout = default;
+        if (t.Rank != 4 || (t.strides[3] != 1 && t.shape[3] > 1) || t.strides[2] < 0 || t.strides[1] < 0 || t.strides[0] < 0) return false;
+        int rowStride = t.shape[2] > 1 ? t.strides[2] : t.shape[3];
+        layout = new AttentionLayout(Math.Max(1, t.shape[1]), t.strides[0], t.strides[1], rowStride);
+        return true;
+    }
+
     private readonly record struct AttnDims(int[] Batch, int Heads, int Lq, int Lk, int E, int Ev);
 
     private static AttnDims AttentionDims(string op, Tensor q, Tensor k, Tensor v)
@@ -104,6 +136,9 @@ public sealed partial class Tensor
     {
         var outShape = dims.Batch.Concat(new[] { dims.Lq, dims.Ev }).ToArray();
         if (dims.Lk == 0) return Zeros(outShape);
+        bool record = Autograd.GradMode.IsEnabled && inputs.Any(t => t.RequiresGrad);
+        if (!record && dims.Batch.Length == 2 && HeadRows(q, out var ql) && HeadRows(k, out var kl) && HeadRows(v, out var vl))
+            return AttentionStrided(q, k, v, dims, scale, causal, source, ql, kl, vl);
         var qc = q.Detach().Contiguous();
         var kc = k.Detach().Contiguous();
         var vc = v.Detach().Contiguous();
@@ -113,7 +148,6 @@ public sealed partial class Tensor
             Scale = scale ?? 1f / MathF.Sqrt(dims.E), Causal = causal, Bias = source,
             Q = qc.FloatData, QOffset = qc.Offset, K = kc.FloatData, KOffset = kc.Offset, V = vc.FloatData, VOffset = vc.Offset,
         };
-        bool record = Autograd.GradMode.IsEnabled && inputs.Any(t => t.RequiresGrad);
         var y = new Tensor(outShape);
         var lse = record ? new float[dims.Heads * dims.Lq] : null;
         AttentionForward.Run(args, y.FloatData, y.Offset, lse);

@@ -31,6 +31,17 @@ internal sealed class AttentionArgs
     public int VOffset { get; init; }
     public AttentionBias? Bias { get; init; }
 
+    /// <summary>Layouts of q, k, v and the output; null: dense [heads, L, width] (the backward needs dense operands).</summary>
+    public AttentionLayout? QLayout { get; init; }
+    public AttentionLayout? KLayout { get; init; }
+    public AttentionLayout? VLayout { get; init; }
+    public AttentionLayout? OutLayout { get; init; }
+
+    public AttentionLayout QRows => QLayout ?? AttentionLayout.Dense(Lq, E);
+    public AttentionLayout KRows => KLayout ?? AttentionLayout.Dense(Lk, E);
+    public AttentionLayout VRows => VLayout ?? AttentionLayout.Dense(Lk, Ev);
+    public AttentionLayout OutRows => OutLayout ?? AttentionLayout.Dense(Lq, Ev);
+
     public int QueryTiles => (Lq + BlockQ - 1) / BlockQ;
 
     /// <summary>Lk rounded up to 8 (columns of packed transposes).</summary>

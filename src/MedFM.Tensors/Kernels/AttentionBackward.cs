@@ -37,6 +37,8 @@ internal static unsafe class AttentionBackward
     /// <summary>Gradients of out = attention(q, k, v, bias) given out [heads, Lq, Ev], lse and dout, both dense from their offsets.</summary>
     public static void Run(AttentionArgs p, float[] output, int outOffset, float[] lse, float[] dout, int doutOffset, Grads g)
     {
+        if (p.QLayout is not null || p.KLayout is not null || p.VLayout is not null || p.OutLayout is not null)
+            throw new InvalidOperationException("attention backward: operands must be dense");
         if (p.Heads == 0 || p.Lq == 0 || p.Lk == 0) return;
         int ldk = p.LkPadded, ep = AttentionArgs.Round8(p.E), evp = AttentionArgs.Round8(p.Ev);
         var pk = new Packed

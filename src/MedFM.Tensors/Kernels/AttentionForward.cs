@@ -19,7 +19,7 @@ internal static unsafe class AttentionForward
     /// <summary>Budget of the score chunk per thread (floats): 128 K floats = 512 KB, within a core's L2 (measured best on SAM's 4096-token global attention among 32–256 K).</summary>
     public const int ChunkFloats = 128 * 1024;
 
-    /// <summary>Writes out [heads, Lq, Ev] (dense from outOffset) and, when lse is not null, lse [heads·Lq].</summary>
+    /// <summary>Writes out [heads, Lq, Ev] (at outOffset, laid out as <see cref="AttentionArgs.OutRows"/>) and, when lse is not null, lse [heads·Lq].</summary>
     public static void Run(AttentionArgs p, float[] output, int outOffset, float[]? lse)
     {
         if (p.Heads == 0 || p.Lq == 0) return;
@@ -61,10 +61,11 @@ internal static unsafe class AttentionForward
     {
         fixed (float* kp = p.K, vp = p.V)
         {
-            float* kHead = kp + p.KOffset + (long)head * p.Lk * p.E;
-            float* vHead = vp + p.VOffset + (long)head * p.Lk * p.Ev;
-            GemmPack<K>.B(true, kHead, p.E, 0, p.E, 0, p.Lk, 0, (p.Lk + K.NR - 1) / K.NR, s.KPacked);
-            GemmPack<K>.B(false, vHead, p.Ev, 0, p.Lk, 0, p.Ev, 0, (p.Ev + K.NR - 1) / K.NR, s.VPacked);
+            AttentionLayout kl = p.KRows, vl = p.VRows;
+            float* kHead = kp + p.KOffset + kl.Offset(head, 0);
+            float* vHead = vp + p.VOffset + vl.Offset(head, 0);
+            GemmPack<K>.B(true, kHead, kl.RowStride, 0, p.E, 0, p.Lk, 0, (p.Lk + K.NR - 1) / K.NR, s.KPacked);
+            GemmPack<K>.B(false, vHead, vl.RowStride, 0, p.Lk, 0, p.Ev, 0, (p.Ev + K.NR - 1) / K.NR, s.VPacked);
         }
     }
 
@@ -74,8 +75,9 @@ internal static unsafe class AttentionForward
         int e = p.E, lk = p.Lk, lds = s.Lds;
         fixed (float* qp = p.Q, op = output)
         {
-            float* qRows = qp + p.QOffset + ((long)head * p.Lq + i0) * e;
-            GemmPack<K>.A(false, qRows, e, 0, rows, 0, e, s.APacked);
+            var ql = p.QRows;
+            float* qRows = qp + p.QOffset + ql.Offset(head, i0);
+            GemmPack<K>.A(false, qRows, ql.RowStride, 0, rows, 0, e, s.APacked);
             var packedQ = new Span<float>(s.APacked, GemmBlocking.RoundUp(rows, K.MR) * e);
             System.Numerics.Tensors.TensorPrimitives.Multiply(packedQ, p.Scale, packedQ);
             GemmKernels.Block<K>(s.APacked, s.KPacked, rows, lk, e, s.S, lds, 1f, 0f);
@@ -90,11 +92,12 @@ internal static unsafe class AttentionForward
                 if (lse is not null) lse[head * p.Lq + i0 + r] = max + MathF.Log(sum);
             }
             GemmPack<K>.A(false, s.S, lds, 0, rows, 0, lk, s.APacked);
-            float* o = op + outOffset + ((long)head * p.Lq + i0) * p.Ev;
-            GemmKernels.Block<K>(s.APacked, s.VPacked, rows, p.Ev, lk, o, p.Ev, 1f, 0f);
+            var ol = p.OutRows;
+            float* o = op + outOffset + ol.Offset(head, i0);
+            GemmKernels.Block<K>(s.APacked, s.VPacked, rows, p.Ev, lk, o, ol.RowStride, 1f, 0f);
             for (int r = 0; r < rows; r++)
             {
-                var orow = new Span<float>(o + (long)r * p.Ev, p.Ev);
+                var orow = new Span<float>(o + (long)r * ol.RowStride, p.Ev);
                 System.Numerics.Tensors.TensorPrimitives.Multiply(orow, s.InvSum[r], orow);
             }
         }

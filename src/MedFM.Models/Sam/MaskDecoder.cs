@@ -54,19 +54,75 @@ public sealed class MaskDecoder : Module
         int bs = sparse.Size(0);
         var output = Tensor.Cat(new[] { IouToken.Weight, MaskTokens.Weight }, 0);                  // [1 + M, C]
         var tokens = Tensor.Cat(new[] { output.Unsqueeze(0).Expand(bs, -1, -1), sparse }, 1);    // [B, 1 + M + n, C]
-        var src = RepeatTo(image, bs).Add(dense);                                                 // [B, C, h, w]
-        var posSrc = RepeatTo(imagePe, bs);
-        int b = src.Size(0), c = src.Size(1), h = src.Size(2), w = src.Size(3);
-        var (hs, keys) = Transformer.Forward(src, posSrc, tokens);
+        int c = image.Size(1), h = image.Size(2), w = image.Size(3);
+        // The transformer works on token-major image features. The embedding and its positional encoding stay the
+        // same over every prompt on one image, so their token-major copies are made once; the dense prompt
+        // embedding (one vector per channel without a mask input) is added as a broadcast view.
+        var src = RepeatTo(imageTokens.Get(image, TokenMajor), bs).Add(TokenView(dense));         // [B, hw, C]
+        var posSrc = RepeatTo(peTokens.Get(imagePe, TokenMajor), bs);                             // [B, hw, C]
+        var (hs, keys) = Transformer.ForwardTokens(src, posSrc, tokens);
+        int b = keys.Size(0);
         var iouTokenOut = hs.Select(1, 0);                                                        // [B, C]
         var maskTokensOut = hs.Narrow(1, 1, NumMaskTokens);                                       // [B, M, C]
-        var upscaled = OutputUpscaling.Forward(keys.Transpose(1, 2).Reshape(b, c, h, w));         // [B, C/8, 4h, 4w]
         var hyper = new Tensor[NumMaskTokens];
         for (int i = 0; i < NumMaskTokens; i++) hyper[i] = OutputHypernetworksMlps[i].Forward(maskTokensOut.Select(1, i));
         var hyperIn = Tensor.Stack(hyper, 1);                                                     // [B, M, C/8]
-        int uc = upscaled.Size(1), uh = upscaled.Size(2), uw = upscaled.Size(3);
-        var masks = hyperIn.Matmul(upscaled.Reshape(b, uc, uh * uw)).Reshape(b, -1, uh, uw);     // [B, M, 4h, 4w]
+        Tensor masks;
+        if (UpscalesByBlocks())
+        {
+            var upscaled = UpscaleTokens(keys, h, w);                                             // [B, 4h, 4w, C/8]
+            int uh = upscaled.Size(1), uw = upscaled.Size(2);
+            masks = hyperIn.Matmul(upscaled.Reshape(b, uh * uw, -1).Transpose(1, 2)).Reshape(b, -1, uh, uw);
+        }
+        else
+        {
+            var upscaled = OutputUpscaling.Forward(keys.Transpose(1, 2).Reshape(b, c, h, w));     // [B, C/8, 4h, 4w]
+            int uc = upscaled.Size(1), uh = upscaled.Size(2), uw = upscaled.Size(3);
+            masks = hyperIn.Matmul(upscaled.Reshape(b, uc, uh * uw)).Reshape(b, -1, uh, uw);     // [B, M, 4h, 4w]
+        }
         return (masks, IouPredictionHead.Forward(iouTokenOut));
+    }
+
+    private readonly Tensors.Memory.DerivedTensorCache imageTokens = new(), peTokens = new();
+
+    /// <summary>[B, C, h, w] → [B, h·w, C], contiguous.</summary>
+    private static Tensor TokenMajor(Tensor x) => TokenView(x).Contiguous();
+
+    /// <summary>[B, C, h, w] → the [B, h·w, C] view (a dense prompt embedding expanded from one vector stays a broadcast).</summary>
+    private static Tensor TokenView(Tensor x) => x.Flatten(2).Permute(0, 2, 1);
+
+    /// <summary>Whether output_upscaling is SAM's (2×2 stride-2 transposed conv, LayerNorm2d, GELU, 2×2 stride-2 transposed conv, GELU).</summary>
+    private bool UpscalesByBlocks() =>
+        OutputUpscaling.Count == 5 && OutputUpscaling[0] is ConvTranspose2d a && IsBlockConv(a) && OutputUpscaling[1] is LayerNorm2d
+        && OutputUpscaling[2] is GELU { Approximate: "none" } && OutputUpscaling[3] is ConvTranspose2d b && IsBlockConv(b)
+        && OutputUpscaling[4] is GELU { Approximate: "none" };
+
+    private static bool IsBlockConv(ConvTranspose2d t) =>
+        t.KernelSize.SequenceEqual(new[] { 2, 2 }) && t.Stride.SequenceEqual(new[] { 2, 2 }) && t.Padding.All(p => p == 0)
+        && t.OutputPadding.All(p => p == 0) && t.Dilation.All(d => d == 1) && t.Groups == 1;
+
+    /// <summary>
+    /// output_upscaling on token-major features, channels last throughout, with the same weights: a 2×2 stride-2
+    /// transposed convolution sends each pixel to its own 2×2 output block, so it is a linear map from C to 2·2·C'
+    /// whose outputs are then interleaved into the doubled grid, and LayerNorm2d over channels is a row LayerNorm.
+    /// keys [B, h·w, C] → [B, 4h, 4w, C/8].
+    /// </summary>
+    private Tensor UpscaleTokens(Tensor keys, int h, int w)
+    {
+        var norm = (LayerNorm2d)OutputUpscaling[1];
+        var x = BlockConv(keys, (ConvTranspose2d)OutputUpscaling[0], h, w, gelu: false);         // [B, 2h, 2w, C/4]
+        x = Tensor.LayerNorm(x, new[] { norm.NumChannels }, norm.Weight, norm.Bias, (float)norm.Eps).Gelu();
+        return BlockConv(x.Reshape(x.Size(0), 4 * h * w, -1), (ConvTranspose2d)OutputUpscaling[3], 2 * h, 2 * w, gelu: true);
+    }
+
+    /// <summary>A 2×2 stride-2 transposed conv (then GELU if asked) on x [B, h·w, Cin] → [B, 2h, 2w, Cout].</summary>
+    private static Tensor BlockConv(Tensor x, ConvTranspose2d conv, int h, int w, bool gelu)
+    {
+        int cin = conv.InChannels, cout = conv.OutChannels, b = x.Size(0);
+        var weight = conv.Weight.Permute(2, 3, 1, 0).Reshape(4 * cout, cin);                    // [(ky, kx, co), ci]
+        var bias = conv.Bias?.Unsqueeze(0).Expand(4, cout).Reshape(4 * cout);
+        var y = gelu ? Tensor.LinearGelu(x, weight, bias) : Tensor.Linear(x, weight, bias);      // [B, h·w, 4·Cout]
+        return y.Reshape(b, h, w, 2, 2, cout).Permute(0, 1, 3, 2, 4, 5).Reshape(b, 2 * h, 2 * w, cout);
     }
 
     /// <summary>torch.repeat_interleave along the batch for a single embedding; a full batch passes through.</summary>
@@ -74,7 +130,7 @@ public sealed class MaskDecoder : Module
     {
         if (x.Size(0) == bs) return x;
         if (x.Size(0) != 1) throw new TensorShapeException("mask_decoder", $"image batch {x.Size(0)} does not match {bs} prompts");
-        return x.Expand(bs, -1, -1, -1);
+        return x.Expand(new[] { bs }.Concat(x.ShapeArray()[1..]).ToArray());
     }
 }
 

@@ -9,8 +9,8 @@ mkdir -p "$data"
 # Tools the tests call (dcmtk makes DICOM files in every transfer syntax; dicom3tools validates them; dcm2niix is the
 # independent DICOM-to-NIfTI converter the CLI's conversions are compared with;
 # GDCM's C# binding decodes JPEG/JPEG-LS/JPEG 2000 and gdcmconv writes the JPEG 2000 test files; OpenBLAS is the optional GEMM backend the tensor tests
-# compare against) and the sample data packages.
-packages=(dcmtk dicom3tools libgdcm-cil libgdcm-tools dcm2niix mricron-data insighttoolkit5-examples libopenblas0-pthread)
+# compare against; libdeflate is the optional gzip inflater of .nii.gz, tested against the managed one) and the sample data packages.
+packages=(dcmtk dicom3tools libgdcm-cil libgdcm-tools dcm2niix mricron-data insighttoolkit5-examples libopenblas0-pthread libdeflate0)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

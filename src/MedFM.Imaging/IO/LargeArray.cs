@@ -20,12 +20,24 @@ internal static partial class LargeArray
     private static bool _populateUnsupported;
 
     /// <summary>An array whose contents are undefined (the caller overwrites all of it).</summary>
-    public static T[] Uninitialized<T>(int length) where T : unmanaged
+    public static T[] Uninitialized<T>(int length) where T : unmanaged => Uninitialized<T>(length, Threshold);
+
+    /// <summary>
+    /// As <see cref="Uninitialized{T}(int)"/>, advising buffers from <paramref name="threshold"/> bytes (for buffers
+    /// below the usual 4 MB that are written whole at once, such as a file read in one call).
+    /// </summary>
+    public static T[] Uninitialized<T>(int length, long threshold) where T : unmanaged
     {
         var a = GC.AllocateUninitializedArray<T>(length);
-        Advise(a);
+        Advise(a, threshold);
         return a;
     }
+
+    /// <summary>
+    /// Faults in the pages of an existing array (one populate call) when sampled pages are not resident: for pooled
+    /// buffers about to be written whole, whose first use would otherwise fault page by page.
+    /// </summary>
+    public static void Prefault<T>(T[] a, long threshold) where T : unmanaged => Advise(a, threshold);
 
     /// <summary>A zero-filled array.</summary>
     public static T[] Zeroed<T>(int length) where T : unmanaged
@@ -37,10 +49,10 @@ internal static partial class LargeArray
         return a;
     }
 
-    private static unsafe void Advise<T>(T[] a) where T : unmanaged
+    private static unsafe void Advise<T>(T[] a, long threshold) where T : unmanaged
     {
         long bytes = (long)a.Length * sizeof(T);
-        if (bytes < Threshold || _disabled) return;
+        if (bytes < threshold || _disabled) return;
         fixed (T* p = a)
         {
             try

@@ -17,6 +17,15 @@ public sealed record NiftiReadOptions
     /// </summary>
     public bool AsFloat32 { get; init; }
 
+    /// <summary>
+    /// Inflate gzipped files with libdeflate when it is installed (Debian package libdeflate0): the compressed file is
+    /// read whole, inflated in one call and the voxels taken from that buffer (ch2.nii.gz: about 16 ms against 20 ms).
+    /// The managed streaming inflater is used when this is false, when the library is absent, when the image would need a
+    /// buffer over 1 GiB, and when libdeflate refuses the input (corrupt or truncated gzip, bytes after the last member,
+    /// more data after the voxels than the gzip size field announces): errors are then the managed reader's.
+    /// </summary>
+    public bool NativeInflate { get; init; } = true;
+
     /// <summary>Largest number of voxel elements accepted (guards against hostile headers); default 2^31 − 1 minus slack.</summary>
     public long MaxElements { get; init; } = Array.MaxLength;
 }

@@ -27,13 +27,13 @@ public static class NiftiReader
         ArgumentNullException.ThrowIfNull(path);
         options ??= NiftiReadOptions.Default;
         string headerPath = PairHeaderPath(path) ?? path;
-        using var s = ByteSource.OpenMaybeGzip(headerPath, out bool gz, out long length);
-        var h = ReadHeader(s, headerPath);
-        if (!h.IsPair) return ReadBody(s, h, headerPath, Bound(gz, length), h.HeaderSize, options);
+        using var s = Open(headerPath, options);
+        var h = ReadHeader(s.Stream, headerPath);
+        if (!h.IsPair) return ReadBody(s.Stream, s.Compressed, h, headerPath, Bound(s.Gzipped, s.Length), h.HeaderSize, options);
         string imagePath = PairImagePath(headerPath)
             ?? throw new NiftiFormatException(headerPath, null, "the header is of a .hdr/.img pair but no .img file was found next to it");
-        using var d = ByteSource.OpenMaybeGzip(imagePath, out bool gz2, out long length2);
-        return ReadBody(d, h, imagePath, Bound(gz2, length2), 0, options);
+        using var d = Open(imagePath, options);
+        return ReadBody(d.Stream, d.Compressed, h, imagePath, Bound(d.Gzipped, d.Length), 0, options);
     }
 
     /// <summary>Reads a single-file NIfTI (.nii or gzipped .nii) held in memory.</summary>
@@ -47,11 +47,19 @@ public static class NiftiReader
             : new MemoryStream(bytes, writable: false);
         var h = ReadHeader(s, name);
         if (h.IsPair) throw new NiftiFormatException(name, h.Version == 1 ? 344 : 4, "a pair header (ni1/ni2) needs its .img file: read it by path");
-        return ReadBody(s, h, name, Bound(gz, bytes.Length), h.HeaderSize, options);
+        return ReadBody(s, gz && UseNative(options) ? new ArraySegment<byte>(bytes) : default, h, name, Bound(gz, bytes.Length), h.HeaderSize, options);
     }
 
     /// <summary>Reads the volume of a file (header kept aside).</summary>
     public static Volume ReadVolume(string path, NiftiReadOptions? options = null) => Read(path, options).Volume;
+
+    /// <summary>Largest buffer the libdeflate path inflates into (and largest compressed file it reads whole).</summary>
+    private const int MaxNativeBuffer = 1 << 30;
+
+    private static bool UseNative(NiftiReadOptions options) => options.NativeInflate && NativeGzip.IsAvailable;
+
+    /// <summary>Opens a file; a gzip file is read whole first when libdeflate will inflate it (see <see cref="ReadNative"/>).</summary>
+    private static GzipSource Open(string path, NiftiReadOptions options) => GzipSource.Open(path, UseNative(options) ? MaxNativeBuffer : -1);
 
     private static long Bound(bool gz, long length) => gz ? length * ByteSource.MaxDeflateRatio + 65536 : length;
 
@@ -76,7 +84,12 @@ public static class NiftiReader
         }
     }
 
-    private static NiftiImage ReadBody(Stream s, NiftiHeader h, string? path, long bound, long position, NiftiReadOptions options)
+    /// <summary>
+    /// Reads the voxels after the header. <paramref name="compressed"/>, when given, is the whole gzip file that
+    /// <paramref name="s"/> inflates: libdeflate inflates it in one call first, and only when that path declines does
+    /// the stream (still just after the header) deliver the voxels.
+    /// </summary>
+    private static NiftiImage ReadBody(Stream s, ArraySegment<byte> compressed, NiftiHeader h, string? path, long bound, long position, NiftiReadOptions options)
     {
         var shape = h.Shape;
         long elements = shape.ElementCount;
@@ -90,12 +103,15 @@ public static class NiftiReader
         if (offset + dataBytes > bound)
             throw new NiftiFormatException(path, offset,
                 $"the header claims {dataBytes} data bytes at offset {offset} ({shape} × {elementBytes} B) but the file can hold at most {Math.Max(0, bound - offset)}");
-        long skipped = SkipSafely(s, offset - position, path, position);
-        if (skipped != offset - position)
-            throw new NiftiFormatException(path, position + skipped, $"file ends before vox_offset {offset}");
-        Array data = options.AsFloat32
-            ? ReadAsFloat32(s, h, path, offset, elements, elementBytes, options.ApplyScaling)
-            : ReadStored(s, h, path, offset, elements, elementBytes, dataBytes, options);
+        var layout = new Layout(h, path, offset, elements, elementBytes, dataBytes);
+        Array? data = compressed.Count == 0 ? null : ReadNative(compressed, layout, options);
+        if (data is null)
+        {
+            long skipped = SkipSafely(s, offset - position, path, position);
+            if (skipped != offset - position)
+                throw new NiftiFormatException(path, position + skipped, $"file ends before vox_offset {offset}");
+            data = options.AsFloat32 ? ReadAsFloat32(s, layout, options.ApplyScaling) : ReadStored(s, layout, options);
+        }
         var geometry = GeometryOf(h);
         var volume = h.IntentCode == NiftiWriter.IntentLabel && !options.AsFloat32 && shape.Components == 1 && VoxelTypes.OfArray(data) is VoxelType.UInt8 or VoxelType.UInt16
             ? new LabelVolume(shape, data, geometry)
@@ -103,52 +119,131 @@ public static class NiftiReader
         return new NiftiImage(h, volume);
     }
 
-    private static Array ReadStored(Stream s, NiftiHeader h, string? path, long offset, long elements, int elementBytes, long dataBytes, NiftiReadOptions options)
+    /// <summary>Where the voxels are and what they are: the header's claims, already checked against the file size.</summary>
+    private readonly record struct Layout(NiftiHeader H, string? Path, long Offset, long Elements, int ElementBytes, long DataBytes)
     {
-        var stored = NiftiDataTypes.StoredVoxelType(h.DataType);
-        Array raw = h.DataType is NiftiDataType.Int64 or NiftiDataType.UInt64
-            ? LargeArray.Uninitialized<long>((int)elements)
-            : VoxelTypes.AllocateUninitialized(stored, elements); // fully overwritten below, or the read fails
-        var bytes = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(raw), checked((int)dataBytes));
-        int got = ReadSafely(s, bytes, path, offset);
-        if (got != dataBytes)
-            throw new NiftiFormatException(path, offset + got, $"voxel data ends after {got} of {dataBytes} bytes");
-        if (h.BigEndian != !BitConverter.IsLittleEndian) SwapInPlace(bytes, elementBytes);
-        var data = Widen64(raw, h.DataType);
-        return options.ApplyScaling ? Scale(data, h) : data;
+        public VoxelType Stored => NiftiDataTypes.StoredVoxelType(H.DataType);
+        public bool Swap => H.BigEndian != !BitConverter.IsLittleEndian;
+    }
+
+    /// <summary>
+    /// The libdeflate path: inflates the whole gzip file into one buffer sized from the header (grown to the gzip size
+    /// field when that announces a little more) and takes the voxels from it. Returns null, after noting why, when the
+    /// input is unusual: the managed stream then reads it and reports any error exactly as without libdeflate.
+    /// </summary>
+    private static Array? ReadNative(ReadOnlySpan<byte> compressed, Layout l, NiftiReadOptions options)
+    {
+        long expected = l.Offset + l.DataBytes;
+        long margin = Math.Max(1 << 16, expected / 16);
+        if (expected + margin > MaxNativeBuffer)
+        {
+            NativeGzip.NoteFallback(l.Path, $"{expected} bytes inflated would exceed the {MaxNativeBuffer}-byte buffer limit");
+            return null;
+        }
+        // ISIZE, the last member's size mod 2^32, usually equals the header's expectation; trailing data after the
+        // voxels is rare. A hostile ISIZE can only choose between these two capacities.
+        uint isize = compressed.Length >= 18 ? BinaryPrimitives.ReadUInt32LittleEndian(compressed[^4..]) : 0;
+        long capacity = isize > expected && isize <= expected + margin ? isize : expected;
+        while (true)
+        {
+            var buffer = PooledBuffers.Rent((int)capacity);
+            NativeInflateResult result;
+            try
+            {
+                result = NativeGzip.Inflate(compressed, buffer.AsSpan(0, (int)capacity), out int written);
+                if (result == NativeInflateResult.Ok) return FromInflated(buffer.AsSpan(0, written), l, options);
+            }
+            finally { PooledBuffers.Return(buffer); }
+            if (result == NativeInflateResult.NoSpace && capacity < expected + margin) { capacity = expected + margin; continue; }
+            NativeGzip.NoteFallback(l.Path, result == NativeInflateResult.NoSpace
+                ? $"more than {margin} bytes follow the voxel data" : result.ToString());
+            return null;
+        }
+    }
+
+    /// <summary>The voxels from a whole inflated file (header included); a short file fails as the stream reader would.</summary>
+    private static Array FromInflated(Span<byte> all, Layout l, NiftiReadOptions options)
+    {
+        if (all.Length < l.Offset)
+            throw new NiftiFormatException(l.Path, all.Length, $"file ends before vox_offset {l.Offset}");
+        long got = Math.Min(all.Length - l.Offset, l.DataBytes);
+        if (got != l.DataBytes)
+            throw new NiftiFormatException(l.Path, l.Offset + got, $"voxel data ends after {got} of {l.DataBytes} bytes");
+        var bytes = all.Slice((int)l.Offset, (int)l.DataBytes);
+        if (options.AsFloat32)
+        {
+            var result = LargeArray.Uninitialized<float>((int)l.Elements);
+            ToFloat32(bytes, l, result, FloatScaling(l, options.ApplyScaling));
+            return result;
+        }
+        var raw = AllocateStored(l);
+        bytes.CopyTo(RawBytes(raw, l));
+        return FinishStored(raw, l, options);
+    }
+
+    private static Array AllocateStored(Layout l) => l.H.DataType is NiftiDataType.Int64 or NiftiDataType.UInt64
+        ? LargeArray.Uninitialized<long>((int)l.Elements)
+        : VoxelTypes.AllocateUninitialized(l.Stored, l.Elements); // fully overwritten by the caller, or the read fails
+
+    private static Span<byte> RawBytes(Array raw, Layout l) =>
+        MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(raw), checked((int)l.DataBytes));
+
+    private static Array FinishStored(Array raw, Layout l, NiftiReadOptions options)
+    {
+        if (l.Swap) SwapInPlace(RawBytes(raw, l), l.ElementBytes);
+        var data = Widen64(raw, l.H.DataType);
+        return options.ApplyScaling ? Scale(data, l.H) : data;
+    }
+
+    private static Array ReadStored(Stream s, Layout l, NiftiReadOptions options)
+    {
+        var raw = AllocateStored(l);
+        int got = ReadSafely(s, RawBytes(raw, l), l.Path, l.Offset);
+        if (got != l.DataBytes)
+            throw new NiftiFormatException(l.Path, l.Offset + got, $"voxel data ends after {got} of {l.DataBytes} bytes");
+        return FinishStored(raw, l, options);
+    }
+
+    /// <summary>Slope and intercept to apply while converting to float, or null when scaling is off or trivial.</summary>
+    private static (float Slope, float Inter)? FloatScaling(Layout l, bool applyScaling)
+    {
+        var h = l.H;
+        if (!applyScaling || h.Scaling is not { } sc || (sc.Slope == 1 && sc.Inter == 0) || NiftiDataTypes.Components(h.DataType) != 1) return null;
+        if (!double.IsFinite(sc.Inter))
+            throw new NiftiFormatException(l.Path, h.Version == 1 ? 116 : 184, $"scl_slope {sc.Slope} is valid but scl_inter {sc.Inter} is not finite");
+        return ((float)sc.Slope, (float)sc.Inter);
+    }
+
+    /// <summary>Converts stored elements (file byte order, swapped here in place) to float, scaling when asked.</summary>
+    private static void ToFloat32(Span<byte> bytes, Layout l, Span<float> dst, (float Slope, float Inter)? scaling)
+    {
+        if (l.Swap) SwapInPlace(bytes, l.ElementBytes);
+        int n = dst.Length;
+        if (l.H.DataType == NiftiDataType.Int64) { var v = MemoryMarshal.Cast<byte, long>(bytes); for (int i = 0; i < n; i++) dst[i] = v[i]; }
+        else if (l.H.DataType == NiftiDataType.UInt64) { var v = MemoryMarshal.Cast<byte, ulong>(bytes); for (int i = 0; i < n; i++) dst[i] = v[i]; }
+        else VoxelConvert.ToSingle(bytes, l.Stored, dst);
+        if (scaling is { } sc)
+            for (int i = 0; i < n; i++) dst[i] = dst[i] * sc.Slope + sc.Inter;
     }
 
     /// <summary>Reads the voxels chunk by chunk straight into a float array (byte swap, conversion and scaling per chunk).</summary>
-    private static float[] ReadAsFloat32(Stream s, NiftiHeader h, string? path, long offset, long elements, int elementBytes, bool applyScaling)
+    private static float[] ReadAsFloat32(Stream s, Layout l, bool applyScaling)
     {
-        var result = LargeArray.Uninitialized<float>((int)elements);
-        var stored = NiftiDataTypes.StoredVoxelType(h.DataType);
-        (double Slope, double Inter)? scaling = applyScaling && h.Scaling is { } sc && (sc.Slope != 1 || sc.Inter != 0)
-            && NiftiDataTypes.Components(h.DataType) == 1 ? sc : null;
-        if (scaling is { } chk && !double.IsFinite(chk.Inter))
-            throw new NiftiFormatException(path, h.Version == 1 ? 116 : 184, $"scl_slope {chk.Slope} is valid but scl_inter {chk.Inter} is not finite");
+        var result = LargeArray.Uninitialized<float>((int)l.Elements);
+        var scaling = FloatScaling(l, applyScaling);
         var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
         try
         {
-            int perChunk = (1 << 20) / elementBytes;
-            for (long done = 0; done < elements;)
+            int perChunk = (1 << 20) / l.ElementBytes;
+            for (long done = 0; done < l.Elements;)
             {
-                int n = (int)Math.Min(perChunk, elements - done);
-                var bytes = chunk.AsSpan(0, n * elementBytes);
-                int got = ReadSafely(s, bytes, path, offset + done * elementBytes);
+                int n = (int)Math.Min(perChunk, l.Elements - done);
+                var bytes = chunk.AsSpan(0, n * l.ElementBytes);
+                long at = l.Offset + done * l.ElementBytes;
+                int got = ReadSafely(s, bytes, l.Path, at);
                 if (got != bytes.Length)
-                    throw new NiftiFormatException(path, offset + done * elementBytes + got,
-                        $"voxel data ends after {done * elementBytes + got} of {elements * elementBytes} bytes");
-                if (h.BigEndian != !BitConverter.IsLittleEndian) SwapInPlace(bytes, elementBytes);
-                var dst = result.AsSpan((int)done, n);
-                if (h.DataType == NiftiDataType.Int64) { var l = MemoryMarshal.Cast<byte, long>(bytes); for (int i = 0; i < n; i++) dst[i] = l[i]; }
-                else if (h.DataType == NiftiDataType.UInt64) { var l = MemoryMarshal.Cast<byte, ulong>(bytes); for (int i = 0; i < n; i++) dst[i] = l[i]; }
-                else VoxelConvert.ToSingle(bytes, stored, dst);
-                if (scaling is { } sc2)
-                {
-                    float slope = (float)sc2.Slope, inter = (float)sc2.Inter;
-                    for (int i = 0; i < dst.Length; i++) dst[i] = dst[i] * slope + inter;
-                }
+                    throw new NiftiFormatException(l.Path, at + got, $"voxel data ends after {done * l.ElementBytes + got} of {l.DataBytes} bytes");
+                ToFloat32(bytes, l, result.AsSpan((int)done, n), scaling);
                 done += n;
             }
         }

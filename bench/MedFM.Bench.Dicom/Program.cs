@@ -15,9 +15,9 @@ using MedFM.Imaging.Nifti;
 // alike. Wall time (median and min) and process CPU time (median) are printed per side, then the ratios; CPU time shows
 // how much of a slow wall time was waiting for a core. The volumes are compared (voxel sums, slice order, origin).
 // Usage: dotnet run -c Release --project bench/MedFM.Bench.Dicom -- [--rounds N] [--dir FOLDER] [--nifti PATH|none]
-//            [--slices N] [--size N] [--only medfm] [--python /usr/bin/python3]
+//            [--slices N] [--size N] [--only medfm] [--nifti-only] [--python /usr/bin/python3]
 // --dir keeps the series in FOLDER (made there when it holds no .dcm files) so later runs skip making it; --only medfm
-// times MedFM alone (for profiling).
+// times MedFM alone (for profiling); --nifti-only times the NIfTI part alone (no series is made or read).
 //
 // Why earlier runs swung between 0.8x and 9x: the sides were timed under different conditions. The peer was timed
 // after its own warm-up only, MedFM's parallel load competed for both cores with other jobs on this shared machine,
@@ -39,52 +39,68 @@ using MedFM.Imaging.Nifti;
 //   ch2.nii.gz (uint8, 3.5 MB gzip): MedFM 0.023-0.032 s stored, 0.025-0.034 s float32; nibabel 0.041-0.042 s and
 //   0.039-0.050 s: 1.3-1.9x, below the 2x target. Both sides spend most of it inflating (zlib-ng here: 19 ms for the
 //   7.1 MB, CPython's zlib 1.2.13: 26 ms); a single gzip member cannot be inflated in parallel.
+// With libdeflate (Debian libdeflate0, 1.14) inflating the whole file in one call (12.5-14.5 ms for the 7.1 MB), the
+// file read whole into a pooled buffer and the voxels copied out (1.5-4 ms for 7.1 MB on this VM), two runs (load
+// average 3.7-4.3), wall median / min in seconds:
+//   run  stored, heap kept  stored, fresh  managed inflate  nibabel        float32, heap kept  fresh          nibabel
+//   1    0.016 / 0.016      0.020 / 0.018  0.020 / 0.019    0.036 / 0.033  0.018 / 0.015       0.022 / 0.020  0.038 / 0.034
+//   2    0.016 / 0.015      0.019 / 0.018  0.020 / 0.019    0.039 / 0.033  0.017 / 0.015       0.020 / 0.018  0.036 / 0.034
+//   ratio (median): 2.2-2.4x stored and 2.1x float32 with the heap kept; 1.8-2.1x stored and 1.7-1.8x float32 with
+//   fresh memory (the pooled buffers are given back by the aggressive collection and faulted in again).
 
 int slices = int.Parse(Arg("--slices") ?? "300", CultureInfo.InvariantCulture);
 int size = int.Parse(Arg("--size") ?? "512", CultureInfo.InvariantCulture);
 int rounds = int.Parse(Arg("--rounds") ?? "7", CultureInfo.InvariantCulture);
 var python = Arg("--python") ?? "/usr/bin/python3";
 bool withPeer = Arg("--only") != "medfm";
+bool withDicom = !args.Contains("--nifti-only");
 var nifti = Arg("--nifti") ?? Path.Combine(Root(), ".testdata", "mricron", "ch2.nii.gz");
 if (nifti == "none" || !File.Exists(nifti)) { if (nifti != "none") Console.WriteLine($"no NIfTI file at {nifti}: NIfTI part skipped"); nifti = null; }
 var peerScript = Path.Combine(Root(), "bench", "dicom", "pydicom_peer.py");
 var keep = Arg("--dir");
 var dir = keep ?? Path.Combine(Path.GetTempPath(), $"medfm-bench-dicom-{Environment.ProcessId}");
+if (!withDicom && nifti is null) { Console.WriteLine("--nifti-only needs a NIfTI file"); return 2; }
+if (!withDicom) dir = "none";
 try
 {
     var sw = Stopwatch.StartNew();
-    int existing = Directory.Exists(dir) ? Directory.EnumerateFiles(dir, "*.dcm").Count() : 0;
-    if (existing == 0) MakeSeries(dir, slices, size);
-    else if (existing != slices) throw new InvalidOperationException($"{dir} holds {existing} .dcm files, not {slices}: remove it or pass --slices {existing}");
-    Console.WriteLine($"series: {slices} slices of {size}×{size} int16 (slope 1, intercept -1024), " +
-        (existing == 0 ? $"made with dump2dcm in {sw.Elapsed.TotalSeconds:F1} s" : $"reused from {dir}") +
-        $"; {Environment.ProcessorCount} cores, {rounds} rounds, load average before: {LoadAverage()}");
+    if (withDicom)
+    {
+        int existing = Directory.Exists(dir) ? Directory.EnumerateFiles(dir, "*.dcm").Count() : 0;
+        if (existing == 0) MakeSeries(dir, slices, size);
+        else if (existing != slices) throw new InvalidOperationException($"{dir} holds {existing} .dcm files, not {slices}: remove it or pass --slices {existing}");
+        Console.WriteLine($"series: {slices} slices of {size}×{size} int16 (slope 1, intercept -1024), " +
+            (existing == 0 ? $"made with dump2dcm in {sw.Elapsed.TotalSeconds:F1} s" : $"reused from {dir}") +
+            $"; {Environment.ProcessorCount} cores, {rounds} rounds, load average before: {LoadAverage()}");
+    }
+    else Console.WriteLine($"NIfTI only; {Environment.ProcessorCount} cores, {rounds} rounds, load average before: {LoadAverage()}");
     var single = new DicomSeriesOptions { Parallel = false };
     var asFloat = new NiftiReadOptions { AsFloat32 = true };
+    var managedInflate = new NiftiReadOptions { NativeInflate = false };
     using var peer = withPeer ? new Peer(python, peerScript, dir, nifti) : null;
     DicomSeriesVolume result = null!;
     MedFM.Imaging.Volume? niftiFloat = null;
     for (int w = 0; w < 2; w++) // warm-up: JIT, page cache, allocator
     {
-        result = DicomSeriesReader.Load(dir);
-        DicomSeriesReader.Load(dir, options: single);
+        if (withDicom) { result = DicomSeriesReader.Load(dir); DicomSeriesReader.Load(dir, options: single); }
         if (nifti is not null) { NiftiReader.ReadVolume(nifti); niftiFloat = NiftiReader.ReadVolume(nifti, asFloat); }
     }
     var t = new Dictionary<string, Samples>();
     Samples S(string name) => t.TryGetValue(name, out var s) ? s : t[name] = new Samples();
-    var steps = new List<Action>
+    var steps = !withDicom ? new List<Action>() : new List<Action>
     {
         () => S("par").Add(Time(() => result = DicomSeriesReader.Load(dir), fresh: false)),
         () => S("one").Add(Time(() => result = DicomSeriesReader.Load(dir, options: single), fresh: false)),
         () => S("parF").Add(Time(() => result = DicomSeriesReader.Load(dir), fresh: true)),
         () => S("oneF").Add(Time(() => result = DicomSeriesReader.Load(dir, options: single), fresh: true)),
     };
-    if (peer is not null)
+    if (peer is not null && withDicom)
         steps.Add(() => { var e = peer.Ask("load"); S("pyd").Add((e.GetProperty("seconds").GetDouble(), e.GetProperty("cpu").GetDouble())); });
     if (nifti is not null)
     {
         steps.Add(() => S("nii").Add(Time(() => NiftiReader.ReadVolume(nifti), fresh: false)));
         steps.Add(() => S("nii32").Add(Time(() => niftiFloat = NiftiReader.ReadVolume(nifti, asFloat), fresh: false)));
+        steps.Add(() => S("niiM").Add(Time(() => NiftiReader.ReadVolume(nifti, managedInflate), fresh: false)));
         steps.Add(() => S("niiF").Add(Time(() => NiftiReader.ReadVolume(nifti), fresh: true)));
         steps.Add(() => S("nii32F").Add(Time(() => niftiFloat = NiftiReader.ReadVolume(nifti, asFloat), fresh: true)));
         if (peer is not null)
@@ -113,15 +129,16 @@ try
     Row("pyd", $"pydicom {V("pydicom")} + numpy {V("numpy")}");
     Row("nii", "MedFM NiftiReader, stored type, heap kept");
     Row("niiF", "MedFM NiftiReader, stored type, fresh memory");
+    Row("niiM", "MedFM NiftiReader, stored, managed inflate, heap kept");
     Row("nib", $"nibabel {(nifti is null ? "" : V("nibabel"))} asanyarray(dataobj)");
     Row("nii32", "MedFM NiftiReader, AsFloat32, heap kept");
     Row("nii32F", "MedFM NiftiReader, AsFloat32, fresh memory");
     Row("nib32", "nibabel get_fdata(dtype=float32)");
     if (peerJson is not { } pj) return 0;
     Console.WriteLine();
-    var pyd = t["pyd"];
-    foreach (var (suffix, what) in new[] { ("F", "fresh memory"), ("", "heap kept") })
+    foreach (var (suffix, what) in withDicom ? new[] { ("F", "fresh memory"), ("", "heap kept") } : [])
     {
+        var pyd = t["pyd"];
         var (par, one) = (t["par" + suffix], t["one" + suffix]);
         Console.WriteLine($"DICOM series, pydicom / MedFM ({what}): wall median {pyd.WallMedian / par.WallMedian:F2}x parallel, {pyd.WallMedian / one.WallMedian:F2}x one thread; " +
             $"wall min {pyd.WallMin / par.WallMin:F2}x / {pyd.WallMin / one.WallMin:F2}x; CPU {pyd.CpuMedian / one.CpuMedian:F2}x one thread");
@@ -133,7 +150,7 @@ try
             Console.WriteLine($"NIfTI, nibabel / MedFM ({what}): wall median {nib.WallMedian / nii.WallMedian:F2}x stored, {nib32.WallMedian / nii32.WallMedian:F2}x float32; " +
                 $"wall min {nib.WallMin / nii.WallMin:F2}x / {nib32.WallMin / nii32.WallMin:F2}x");
         }
-    bool same = Compare(result, pj, slices, size);
+    bool same = !withDicom || Compare(result, pj, slices, size);
     if (nifti is not null && niftiFloat is not null)
     {
         double ours = 0;
@@ -144,7 +161,7 @@ try
     }
     return same ? 0 : 1;
 }
-finally { if (keep is null && Directory.Exists(dir)) Directory.Delete(dir, true); }
+finally { if (keep is null && withDicom && Directory.Exists(dir)) Directory.Delete(dir, true); }
 
 static (double, double) Pair(JsonElement e) => (e[0].GetDouble(), e[1].GetDouble());
 

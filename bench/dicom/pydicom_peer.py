@@ -3,7 +3,7 @@
 would write it (read every file, sort by ImagePositionPatient projected on the slice normal, stack, rescale), and a
 NIfTI file loaded with nibabel.
 
-    pydicom_peer.py FOLDER [NIFTI]   then one command per stdin line, one JSON line answered per command:
+    pydicom_peer.py FOLDER|none [NIFTI]   then one command per stdin line, one JSON line answered per command:
         load     → {"seconds": wall, "cpu": process CPU}      one load of the whole series
         nifti    → {"stored": [wall, cpu], "float32": [wall, cpu]}
                    np.asanyarray(nib.load(p).dataobj) (stored type) and nib.load(p).get_fdata(dtype=np.float32)
@@ -50,9 +50,11 @@ def timed(fn):
 def main():
     folder = sys.argv[1]
     nifti = sys.argv[2] if len(sys.argv) > 2 else None
-    volume, slices = load(folder)  # warm-up
     volume = slices = None
-    volume, slices = load(folder)
+    if folder != "none":  # "none": NIfTI only
+        volume, slices = load(folder)  # warm-up
+        volume = slices = None
+        volume, slices = load(folder)
     nvol = None
     if nifti:
         for _ in range(2):
@@ -71,12 +73,12 @@ def main():
             nvol, w2, c2 = timed(lambda: nib.load(nifti).get_fdata(dtype=np.float32))
             print(json.dumps({"stored": [w1, c1], "float32": [w2, c2]}), flush=True)
         elif command == "result":
-            v64 = volume.astype(np.float64)
+            v64 = volume.astype(np.float64) if volume is not None else np.zeros((1, 1, 1))
             print(json.dumps({"pydicom": pydicom.__version__, "numpy": np.__version__,
-                              "nibabel": nib.__version__ if nib else None, "shape": list(volume.shape),
+                              "nibabel": nib.__version__ if nib else None, "shape": list(v64.shape),
                               "sum": float(v64.sum()),
-                              "weighted": float((v64.sum(axis=(1, 2)) * np.arange(1, len(volume) + 1)).sum()),
-                              "origin": [float(x) for x in slices[0].ImagePositionPatient],
+                              "weighted": float((v64.sum(axis=(1, 2)) * np.arange(1, len(v64) + 1)).sum()),
+                              "origin": [float(x) for x in slices[0].ImagePositionPatient] if slices else None,
                               "nifti_sum": float(nvol.astype(np.float64).sum()) if nvol is not None else None,
                               "nifti_shape": list(nvol.shape) if nvol is not None else None}), flush=True)
         else:

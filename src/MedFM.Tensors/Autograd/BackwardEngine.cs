@@ -12,24 +12,45 @@ internal static class BackwardEngine
         var order = TopologicalOrder(root);
         var grads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance) { [root] = seed };
         using var _ = GradMode.Disable();
+        var release = EarlyRelease.For(order, root);
         for (int i = order.Count - 1; i >= 0; i--)
         {
             var t = order[i];
-            if (!grads.Remove(t, out var g)) continue;
-            if (t.IsLeaf || t.RetainsGrad) Accumulate(t, g);
-            if (t.GradFn is not { } node) continue;
-            var inputGrads = node.Backward(g);
-            if (inputGrads.Length != node.Inputs.Length)
-                throw new AutogradException(node.Op, $"backward returned {inputGrads.Length} gradients for {node.Inputs.Length} inputs");
-            for (int j = 0; j < node.Inputs.Length; j++)
+            if (!grads.Remove(t, out var g))
             {
-                var input = node.Inputs[j];
-                var gi = inputGrads[j];
-                if (gi is null || !input.RequiresGrad) continue;
-                if (!ShapeUtil.SameShape(gi.Shape, input.Shape))
-                    throw new AutogradException(node.Op, $"gradient of shape {ShapeUtil.Format(gi.Shape)} for input {j} of shape {ShapeUtil.Format(input.Shape)}");
-                grads[input] = grads.TryGetValue(input, out var prev) ? prev.Add(gi) : gi;
+                release?.Drop(t);
+                continue;
             }
+            if (t.IsLeaf || t.RetainsGrad) Accumulate(t, g);
+            if (t.GradFn is { } node)
+            {
+                var inputGrads = node.Backward(g);
+                if (inputGrads.Length != node.Inputs.Length)
+                    throw new AutogradException(node.Op, $"backward returned {inputGrads.Length} gradients for {node.Inputs.Length} inputs");
+                for (int j = 0; j < node.Inputs.Length; j++)
+                {
+                    var input = node.Inputs[j];
+                    var gi = inputGrads[j];
+                    if (gi is null || !input.RequiresGrad) continue;
+                    if (!ShapeUtil.SameShape(gi.Shape, input.Shape))
+                        throw new AutogradException(node.Op, $"gradient of shape {ShapeUtil.Format(gi.Shape)} for input {j} of shape {ShapeUtil.Format(input.Shape)}");
+                    if (grads.TryGetValue(input, out var prev))
+                    {
+                        var sum = prev.Add(gi);
+                        release?.Hold(sum);
+                        release?.Drop(prev);
+                        grads[input] = sum;
+                    }
+                    else
+                    {
+                        release?.Hold(gi);
+                        grads[input] = gi;
+                    }
+                }
+            }
+            // This tensor's gradient is consumed, and every reader of the tensor has run (it comes after them all).
+            release?.Drop(g);
+            release?.Drop(t);
         }
     }
 

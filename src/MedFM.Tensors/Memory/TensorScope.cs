@@ -14,7 +14,7 @@ public sealed class TensorScope : IDisposable
 {
     [ThreadStatic] private static TensorScope? current;
 
-    private readonly List<Storage> owned = new();
+    private readonly HashSet<Storage> owned = new(ReferenceEqualityComparer.Instance);
     private readonly TensorScope? parent;
     private readonly GradMode.Guard? gradGuard;
     private bool disposed;
@@ -72,6 +72,14 @@ public sealed class TensorScope : IDisposable
     }
 
     internal void Track(Storage s) => owned.Add(s);
+
+    /// <summary>Gives s back to the pool now if this scope owns it (the backward pass, once nothing can read it again).</summary>
+    internal bool ReleaseEarly(Storage s)
+    {
+        if (!owned.Remove(s)) return false;
+        s.Release();
+        return true;
+    }
 
     /// <summary>Takes t's storage away from whichever scope of this thread owns it, to the GC heap: it outlives them all.</summary>
     internal static Tensor KeepBeyondAll(Tensor t)

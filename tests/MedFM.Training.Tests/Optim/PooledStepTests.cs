@@ -31,6 +31,35 @@ public class PooledStepTests
     }
 
     [Fact]
+    public void TheBackwardReusesBuffersItHasFinishedWith()
+    {
+        // Eight 256-wide layers: the forward keeps 16 activations of 64 rows for the backward; the backward makes as
+        // many gradients again, and a weight gradient per layer. Released as soon as nothing can read them (as
+        // PyTorch frees them), they reuse the buffers of activations already consumed.
+        var g = new MedFM.Tensors.Random.Generator(3);
+        var layers = Enumerable.Range(0, 8).Select(_ => new MedFM.NN.Layers.Linear(256, 256, init: g)).ToList();
+        var parameters = layers.SelectMany(l => l.Parameters()).ToList();
+        var x = Tensor.Randn(g, new[] { 64, 256 });
+        Tensor Forward()
+        {
+            var h = x;
+            foreach (var l in layers) h = l.Forward(h).Relu();
+            return h.Square().Mean();
+        }
+        var forwardOnly = new BufferPool();
+        using (TensorScope.BeginRecording(forwardOnly)) Forward();
+        var step = new BufferPool();
+        PooledStep.Backward(step, Forward, parameters);
+        long activations = 16L * 64 * 256 * sizeof(float);
+        Assert.True(forwardOnly.RetainedBytes >= activations, $"forward {forwardOnly.RetainedBytes} B");
+        // Kept without early release: every gradient, some 3 MB more than the forward. Released early: about one
+        // weight gradient in flight (a copy goes to the parameter) and a few activation gradients.
+        Assert.True(step.RetainedBytes <= forwardOnly.RetainedBytes + 2L * 256 * 256 * sizeof(float),
+            $"step {step.RetainedBytes} B against forward {forwardOnly.RetainedBytes} B");
+        Assert.All(parameters, p => Assert.NotNull(p.Grad));
+    }
+
+    [Fact]
     public void ALossThatIsNotAScalarIsRefused()
     {
         var p = Tensor.Ones(3).RequireGrad();

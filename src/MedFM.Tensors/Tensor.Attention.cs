@@ -66,28 +66,6 @@ public sealed partial class Tensor
             new[] { relH.RequiresGrad ? Wrap(gH!, relH.ShapeArray()) : null, relW.RequiresGrad ? Wrap(gW!, relW.ShapeArray()) : null });
     }
 
-    /// <summary>
-    /// Inference attention on [B, nH, L, E] operands read in place (heads split off a projection's [B, L, nH·E] output
-    /// are strided views: no copies), with the output laid out [B, Lq, nH, Ev] and returned as its [B, nH, Lq, Ev]
-    /// view, so merging the heads back (transpose, reshape) is free.
-    /// </summary>
-    private static Tensor AttentionStrided(Tensor q, Tensor k, Tensor v, AttnDims dims, float? scale, bool causal, AttentionBias? source,
-        AttentionLayout ql, AttentionLayout kl, AttentionLayout vl)
-    {
-        int b = dims.Batch[0], nh = dims.Batch[1];
-        var y = new Tensor(new[] { b, dims.Lq, nh, dims.Ev });
-        var args = new AttentionArgs
-        {
-            Heads = dims.Heads, Lq = dims.Lq, Lk = dims.Lk, E = dims.E, Ev = dims.Ev,
-            Scale = scale ?? 1f / MathF.Sqrt(dims.E), Causal = causal, Bias = source,
-            Q = q.FloatData, QOffset = q.Offset, K = k.FloatData, KOffset = k.Offset, V = v.FloatData, VOffset = v.Offset,
-            QLayout = ql, KLayout = kl, VLayout = vl,
-            OutLayout = new AttentionLayout(nh, (long)dims.Lq * nh * dims.Ev, dims.Ev, nh * dims.Ev),
-        };
-        AttentionForward.Run(args, y.FloatData, y.Offset, null);
-        return y.Permute(0, 2, 1, 3);
-    }
-
     /// <summary>The layout of a rank-4 [B, nH, L, E] operand whose rows are contiguous (E with stride 1).</summary>
     private static bool HeadRows(Tensor t, out AttentionLayout layout)
     {
@@ -131,28 +109,38 @@ public sealed partial class Tensor
         return AttentionBias.Dense(bias.FloatData, offsets, st[^2], st[^1], full[^2]);
     }
 
+    /// <summary>
+    /// Fused attention and its recorded backward. Rank-4 [B, nH, L, E] operands are read in place (heads split off a
+    /// projection's [B, L, nH·E] output are strided views: no copies, and none kept for the backward), and the output
+    /// is laid out [B, Lq, nH, Ev] and returned as its [B, nH, Lq, Ev] view, so merging the heads back is free; other
+    /// ranks use dense copies.
+    /// </summary>
     private static Tensor AttentionCore(string op, Tensor q, Tensor k, Tensor v, AttnDims dims, float? scale, bool causal,
         AttentionBias? source, Tensor[] inputs, bool wantBiasGrad, Func<float[]?, float[]?, Tensor?[]> biasGrads)
     {
         var outShape = dims.Batch.Concat(new[] { dims.Lq, dims.Ev }).ToArray();
         if (dims.Lk == 0) return Zeros(outShape);
-        bool record = Autograd.GradMode.IsEnabled && inputs.Any(t => t.RequiresGrad);
-        if (!record && dims.Batch.Length == 2 && HeadRows(q, out var ql) && HeadRows(k, out var kl) && HeadRows(v, out var vl))
-            return AttentionStrided(q, k, v, dims, scale, causal, source, ql, kl, vl);
-        var qc = q.Detach().Contiguous();
-        var kc = k.Detach().Contiguous();
-        var vc = v.Detach().Contiguous();
+        AttentionLayout ql = default, kl = default, vl = default;
+        bool strided = dims.Batch.Length == 2 && HeadRows(q, out ql) & HeadRows(k, out kl) & HeadRows(v, out vl);
+        var qc = strided ? q.Detach() : q.Detach().Contiguous();
+        var kc = strided ? k.Detach() : k.Detach().Contiguous();
+        var vc = strided ? v.Detach() : v.Detach().Contiguous();
+        int nh = strided ? dims.Batch[1] : 1;
         var args = new AttentionArgs
         {
             Heads = dims.Heads, Lq = dims.Lq, Lk = dims.Lk, E = dims.E, Ev = dims.Ev,
             Scale = scale ?? 1f / MathF.Sqrt(dims.E), Causal = causal, Bias = source,
             Q = qc.FloatData, QOffset = qc.Offset, K = kc.FloatData, KOffset = kc.Offset, V = vc.FloatData, VOffset = vc.Offset,
+            QLayout = strided ? ql : null, KLayout = strided ? kl : null, VLayout = strided ? vl : null,
+            OutLayout = strided ? new AttentionLayout(nh, (long)dims.Lq * nh * dims.Ev, dims.Ev, nh * dims.Ev) : null,
         };
-        var y = new Tensor(outShape);
+        bool record = Autograd.GradMode.IsEnabled && inputs.Any(t => t.RequiresGrad);
+        var y = strided ? new Tensor(new[] { dims.Batch[0], dims.Lq, nh, dims.Ev }) : new Tensor(outShape);
         var lse = record ? new float[dims.Heads * dims.Lq] : null;
         AttentionForward.Run(args, y.FloatData, y.Offset, lse);
-        if (!record) return y;
-        return y.Record(op, inputs, g =>
+        var result = strided ? y.Permute(0, 2, 1, 3) : y;
+        if (!record) return result;
+        return result.Record(op, inputs, g =>
         {
             var gc = g.Contiguous();
             var dq = new Tensor(q.ShapeArray());

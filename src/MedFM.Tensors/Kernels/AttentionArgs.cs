@@ -59,17 +59,19 @@ internal sealed class AttentionArgs
     public int VisibleColumns(int i, int j0, int nk) => Causal ? Math.Clamp(i + Diagonal + 1 - j0, 0, nk) : nk;
 
     /// <summary>
-    /// src [heads, rows, cols] (dense from srcOffset) → dst [heads, cols, ldDst] transposed, zero beyond rows. The
-    /// array is rented from the shared array pool (it may be longer than needed): return it when done.
+    /// src [heads, rows, cols] (at srcOffset, laid out as <paramref name="layout"/>) → dst [heads, cols, ldDst]
+    /// transposed, zero beyond rows. The array is rented from the shared array pool (it may be longer than needed):
+    /// return it when done.
     /// </summary>
-    public static float[] PackTransposed(float[] src, int srcOffset, int heads, int rows, int cols, int ldDst)
+    public static float[] PackTransposed(float[] src, int srcOffset, AttentionLayout layout, int heads, int rows, int cols, int ldDst)
     {
         var dst = System.Buffers.ArrayPool<float>.Shared.Rent(Math.Max(1, heads * cols * ldDst));
         ThreadTeam.Default.For(heads, (lo, hi) =>
         {
             for (int h = lo; h < hi; h++)
             {
-                int s0 = srcOffset + h * rows * cols, d0 = h * cols * ldDst;
+                long s0 = srcOffset + layout.Offset(h, 0);
+                int d0 = h * cols * ldDst, ld = layout.RowStride;
                 for (int c = 0; c < cols; c++) dst.AsSpan(d0 + c * ldDst + rows, ldDst - rows).Clear();
                 for (int r0 = 0; r0 < rows; r0 += 32)
                 {
@@ -77,7 +79,7 @@ internal sealed class AttentionArgs
                     for (int c = 0; c < cols; c++)
                     {
                         int d = d0 + c * ldDst;
-                        for (int r = r0; r < r1; r++) dst[d + r] = src[s0 + r * cols + c];
+                        for (int r = r0; r < r1; r++) dst[d + r] = src[s0 + (long)r * ld + c];
                     }
                 }
             }
@@ -85,14 +87,16 @@ internal sealed class AttentionArgs
         return dst;
     }
 
-    /// <summary>src [n, cols] dense → dst [n, ldDst] with zeroed padding columns, rented from the shared array pool.</summary>
-    public static float[] PackRows(float[] src, int srcOffset, int n, int cols, int ldDst)
+    /// <summary>src [heads, n, cols] (at srcOffset, laid out as <paramref name="layout"/>) → dst [heads·n, ldDst] with zeroed padding columns, rented from the shared array pool.</summary>
+    public static float[] PackRows(float[] src, int srcOffset, AttentionLayout layout, int heads, int n, int cols, int ldDst)
     {
-        var dst = System.Buffers.ArrayPool<float>.Shared.Rent(Math.Max(1, n * ldDst));
+        var dst = System.Buffers.ArrayPool<float>.Shared.Rent(Math.Max(1, heads * n * ldDst));
+        for (int h = 0; h < heads; h++)
         for (int r = 0; r < n; r++)
         {
-            src.AsSpan(srcOffset + r * cols, cols).CopyTo(dst.AsSpan(r * ldDst, cols));
-            dst.AsSpan(r * ldDst + cols, ldDst - cols).Clear();
+            int d = (h * n + r) * ldDst;
+            src.AsSpan((int)(srcOffset + layout.Offset(h, r)), cols).CopyTo(dst.AsSpan(d, cols));
+            dst.AsSpan(d + cols, ldDst - cols).Clear();
         }
         return dst;
     }

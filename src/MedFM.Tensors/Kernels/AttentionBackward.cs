@@ -34,19 +34,18 @@ internal static unsafe class AttentionBackward
     /// <summary>Items per problem the splits aim for (fixed, not the thread count).</summary>
     private const int TargetItems = 8;
 
-    /// <summary>Gradients of out = attention(q, k, v, bias) given out [heads, Lq, Ev], lse and dout, both dense from their offsets.</summary>
+    /// <summary>Gradients of out = attention(q, k, v, bias) given out [heads, Lq, Ev] (laid out as the args say), lse and dout (dense from its offset).</summary>
     public static void Run(AttentionArgs p, float[] output, int outOffset, float[] lse, float[] dout, int doutOffset, Grads g)
     {
-        if (p.QLayout is not null || p.KLayout is not null || p.VLayout is not null || p.OutLayout is not null)
-            throw new InvalidOperationException("attention backward: operands must be dense");
         if (p.Heads == 0 || p.Lq == 0 || p.Lk == 0) return;
         int ldk = p.LkPadded, ep = AttentionArgs.Round8(p.E), evp = AttentionArgs.Round8(p.Ev);
+        bool kDense = p.E % 8 == 0 && p.KRows == AttentionLayout.Dense(p.Lk, p.E);
         var pk = new Packed
         {
-            Kt = AttentionArgs.PackTransposed(p.K, p.KOffset, p.Heads, p.Lk, p.E, ldk),
-            Vt = AttentionArgs.PackTransposed(p.V, p.VOffset, p.Heads, p.Lk, p.Ev, ldk),
-            K = p.E % 8 == 0 ? p.K : AttentionArgs.PackRows(p.K, p.KOffset, p.Heads * p.Lk, p.E, ep),
-            KOffset = p.E % 8 == 0 ? p.KOffset : 0,
+            Kt = AttentionArgs.PackTransposed(p.K, p.KOffset, p.KRows, p.Heads, p.Lk, p.E, ldk),
+            Vt = AttentionArgs.PackTransposed(p.V, p.VOffset, p.VRows, p.Heads, p.Lk, p.Ev, ldk),
+            K = kDense ? p.K : AttentionArgs.PackRows(p.K, p.KOffset, p.KRows, p.Heads, p.Lk, p.E, ep),
+            KOffset = kDense ? p.KOffset : 0,
             Ldk = ldk, Ep = ep, Evp = evp,
         };
         int tiles = p.QueryTiles;
@@ -133,16 +132,17 @@ internal static unsafe class AttentionBackward
     private static void LoadRows(Scratch s, AttentionArgs p, int head, int i0, int rows, float[] output, int outOffset, float[] dout, int doutOffset)
     {
         int e = p.E, ev = p.Ev, ep = AttentionArgs.Round8(e), evp = AttentionArgs.Round8(ev);
+        AttentionLayout ql = p.QRows, ol = p.OutRows;
         for (int r = 0; r < rows; r++)
         {
             int row = head * p.Lq + i0 + r;
             var qd = s.Q.AsSpan(r * ep, ep);
-            System.Numerics.Tensors.TensorPrimitives.Multiply(p.Q.AsSpan(p.QOffset + row * e, e), p.Scale, qd[..e]);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(p.Q.AsSpan((int)(p.QOffset + ql.Offset(head, i0 + r)), e), p.Scale, qd[..e]);
             qd[e..].Clear();
             var od = s.DOut.AsSpan(r * evp, evp);
             dout.AsSpan(doutOffset + row * ev, ev).CopyTo(od);
             od[ev..].Clear();
-            s.D[r] = System.Numerics.Tensors.TensorPrimitives.Dot(od[..ev], output.AsSpan(outOffset + row * ev, ev));
+            s.D[r] = System.Numerics.Tensors.TensorPrimitives.Dot(od[..ev], output.AsSpan((int)(outOffset + ol.Offset(head, i0 + r)), ev));
         }
     }
 

@@ -46,6 +46,27 @@ public class AttentionStridedTests
         Assert.Equal(dense.ToArray(), y.ToArray());
     }
 
+    [Theory]
+    [InlineData(2, 3, 20, 33, 16, false)]
+    [InlineData(1, 2, 37, 50, 13, true)]
+    public void GradientsFlowThroughStridedHeads(int b, int nh, int lq, int lk, int e, bool causal)
+    {
+        // Leaves are the projections; the heads are views of them, read in place by the forward and the backward.
+        Tensor Leaf(ulong seed, int l, int width) => Tensor.Randn(new Generator(seed), new[] { b, l, nh * width }).RequireGrad();
+        Tensor View(Tensor p, int l, int width) => p.Reshape(b, l, nh, width).Transpose(1, 2);
+        var (pq, pk, pv) = (Leaf(11, lq, e), Leaf(12, lk, e), Leaf(13, lk, e + 2));
+        var (rq, rk, rv) = (pq.Detach().Clone().RequireGrad(), pk.Detach().Clone().RequireGrad(), pv.Detach().Clone().RequireGrad());
+        var y = Tensor.ScaledDotProductAttention(View(pq, lq, e), View(pk, lk, e), View(pv, lk, e + 2), causal: causal);
+        var yr = Tensor.AttentionComposed(View(rq, lq, e), View(rk, lk, e), View(rv, lk, e + 2), causal: causal);
+        TensorAssert.Close(yr.ToArray(), y, 2e-5, 2e-5);
+        var w = Tensor.Randn(new Generator(14), y.ShapeArray());
+        y.Mul(w).Sum().Backward();
+        yr.Mul(w).Sum().Backward();
+        TensorAssert.Close(rq.Grad!.ToArray(), pq.Grad!, 1e-4, 1e-4);
+        TensorAssert.Close(rk.Grad!.ToArray(), pk.Grad!, 1e-4, 1e-4);
+        TensorAssert.Close(rv.Grad!.ToArray(), pv.Grad!, 1e-4, 1e-4);
+    }
+
     [Fact]
     public void ExpandedBatchAndBiasAreRead()
     {

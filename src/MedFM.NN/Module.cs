@@ -109,7 +109,18 @@ public abstract partial class Module
     /// has been checked: a loader can convert each entry just before it is copied, so the converted copy of a large
     /// checkpoint is never held at once.
     /// </summary>
-    public LoadReport LoadStateDict(IReadOnlyDictionary<string, int[]> shapes, Func<string, Tensor> fetch, bool strict = true)
+    public LoadReport LoadStateDict(IReadOnlyDictionary<string, int[]> shapes, Func<string, Tensor> fetch, bool strict = true) =>
+        LoadStateDictInto(shapes, (key, target) =>
+        {
+            var src = fetch(key);
+            target.CopyFrom(src.DType == target.DType ? src : src.To(target.DType));
+        }, strict);
+
+    /// <summary>
+    /// The same check, then <paramref name="copyInto"/>(key, target) fills each registered tensor that matched: a
+    /// loader can convert a checkpoint entry straight into the model's tensor with no intermediate copy.
+    /// </summary>
+    public LoadReport LoadStateDictInto(IReadOnlyDictionary<string, int[]> shapes, Action<string, Tensor> copyInto, bool strict = true)
     {
         var missing = new List<string>();
         var mismatched = new List<string>();
@@ -130,11 +141,7 @@ public abstract partial class Module
         var report = new LoadReport(missing, unexpected, mismatched, loaded.Count);
         if (strict && !report.IsComplete) throw new StateDictException(GetType().Name, report);
         using var _ = Tensors.Autograd.GradMode.Disable();
-        foreach (var (key, target) in loaded)
-        {
-            var src = fetch(key);
-            target.CopyFrom(src.DType == target.DType ? src : src.To(target.DType));
-        }
+        foreach (var (key, target) in loaded) copyInto(key, target);
         return report;
     }
 

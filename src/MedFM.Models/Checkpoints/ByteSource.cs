@@ -1,4 +1,5 @@
 using System.IO.MemoryMappedFiles;
+using System.Runtime.InteropServices;
 
 namespace MedFM.Models.Checkpoints;
 
@@ -14,6 +15,9 @@ internal abstract class ByteSource : IDisposable
     public abstract ReadOnlySpan<byte> Span(long offset, int length);
 
     public virtual void Dispose() { }
+
+    /// <summary>Tells the OS this process is done with [offset, offset + length) for now (a mapping drops its pages).</summary>
+    public virtual void Evict(long offset, long length) { }
 
     /// <summary>Maps a file read-only (an empty file becomes an empty buffer: mapping needs at least one byte).</summary>
     public static ByteSource Open(string path)
@@ -81,6 +85,23 @@ internal sealed unsafe class MappedFileSource : ByteSource
         Check(offset, length);
         return new ReadOnlySpan<byte>(_pointer + offset, length);
     }
+
+    /// <summary>
+    /// Drops the whole pages of the range from this process (madvise DONTNEED; they stay in the page cache and
+    /// fault back in if read again), so a checkpoint converted entry by entry never holds its whole file resident.
+    /// </summary>
+    public override void Evict(long offset, long length)
+    {
+        if (_pointer == null || !OperatingSystem.IsLinux() || length <= 0) return;
+        long page = Environment.SystemPageSize;
+        long start = ((long)(_pointer + offset) + page - 1) / page * page, end = ((long)(_pointer + offset + length)) / page * page;
+        if (end > start) _ = madvise((nint)start, (nuint)(end - start), MadvDontNeed);
+    }
+
+    private const int MadvDontNeed = 4;
+
+    [DllImport("libc", SetLastError = false)]
+    private static extern int madvise(nint address, nuint length, int advice);
 
     public override void Dispose()
     {

@@ -31,6 +31,9 @@ public abstract class CheckpointStorage
     /// <summary>length bytes starting at offset within the storage. Valid until the owning checkpoint is disposed.</summary>
     public abstract ReadOnlySpan<byte> GetBytes(long offset, int length);
 
+    /// <summary>Says the bytes in [offset, offset + length) were consumed: a memory-mapped file lets the OS drop their pages from this process.</summary>
+    public virtual void Consumed(long offset, long length) { }
+
     /// <summary>A storage over an in-memory buffer.</summary>
     public static CheckpointStorage FromBytes(byte[] data, string entry = "<memory>", bool bigEndian = false) =>
         new SourceStorage(new ArraySource(data, "<memory>"), 0, data.Length, entry, bigEndian);
@@ -53,6 +56,8 @@ internal sealed class SourceStorage(ByteSource source, long start, long length, 
         CheckRange(offset, length);
         return source.Span(start + offset, length);
     }
+
+    public override void Consumed(long offset, long length) => source.Evict(start + offset, length);
 }
 
 /// <summary>A deflate-compressed zip member (re-zipped checkpoints), inflated on first access.</summary>

@@ -78,7 +78,26 @@ public sealed record CheckpointTensor
     public float[] ToFloat32()
     {
         var result = new float[CheckedCount()];
-        if (result.Length == 0) return result;
+        ReadFloat32(result);
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="ToFloat32"/> written into <paramref name="destination"/> (exactly ElementCount floats), with no
+    /// intermediate copy; the file pages read are then released from this process (a model loaded entry by entry
+    /// never holds its whole checkpoint resident).
+    /// </summary>
+    public void ReadFloat32Into(Span<float> destination)
+    {
+        if (destination.Length != CheckedCount())
+            throw new ArgumentException($"tensor '{Name}' has {ElementCount} elements; the destination holds {destination.Length}", nameof(destination));
+        ReadFloat32(destination);
+        if (IsContiguous && destination.Length > 0) Storage.Consumed(StorageOffset * DType.ToRaw().Size(), (long)destination.Length * DType.ToRaw().Size());
+    }
+
+    private void ReadFloat32(Span<float> result)
+    {
+        if (result.Length == 0) return;
         var raw = DType.ToRaw();
         if (IsContiguous)
         {
@@ -86,12 +105,13 @@ public sealed record CheckpointTensor
             for (int done = 0; done < result.Length; done += chunk)
             {
                 int n = Math.Min(chunk, result.Length - done);
-                RawElements.ToFloat32(Storage.GetBytes((StorageOffset + done) * size, n * size), raw, Storage.BigEndian, result.AsSpan(done, n));
+                RawElements.ToFloat32(Storage.GetBytes((StorageOffset + done) * size, n * size), raw, Storage.BigEndian, result.Slice(done, n));
             }
-            return result;
+            return;
         }
-        WithGathered(bytes => RawElements.ToFloat32(bytes, raw, Storage.BigEndian, result));
-        return result;
+        var buffer = new float[result.Length];
+        WithGathered(bytes => RawElements.ToFloat32(bytes, raw, Storage.BigEndian, buffer));
+        buffer.CopyTo(result);
     }
 
     /// <summary>The values of an integer or bool tensor as int64 in C order. Floating-point tensors are refused.</summary>

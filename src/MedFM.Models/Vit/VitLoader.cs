@@ -49,11 +49,18 @@ public static class VitLoader
                 sources.Remove(key);
                 shapes[key] = target.ShapeArray();
             }
-        Tensor Fetch(string key) => sources.TryGetValue(key, out var from) ? state[from].ToTensor()
-            : key.EndsWith(".weight", StringComparison.Ordinal) ? Tensor.Ones(shapes[key]) : Tensor.Zeros(shapes[key]);
+        void CopyInto(string key, Tensor target)
+        {
+            if (!sources.TryGetValue(key, out var from))
+                target.CopyFrom(key.EndsWith(".weight", StringComparison.Ordinal) ? Tensor.Ones(shapes[key]) : Tensor.Zeros(shapes[key]));
+            else if (target.DType == DType.Float32 && target.IsContiguous && state[from].DType.IsFloatingPoint())
+                state[from].ReadFloat32Into(target.Span);   // straight from the file into the parameter
+            else
+                target.CopyFrom(state[from].ToTensor().To(target.DType));
+        }
         try
         {
-            return (plan, model.LoadStateDict(shapes, Fetch, strict));
+            return (plan, model.LoadStateDictInto(shapes, CopyInto, strict));
         }
         catch (StateDictException e)
         {

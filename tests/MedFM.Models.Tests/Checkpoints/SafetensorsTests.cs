@@ -31,6 +31,39 @@ public class SafetensorsTests
     }
 
     [Fact]
+    public void ReadFloat32Into_EqualsToFloat32_ForEveryFloatDType_AndReadsAgainAfterEviction()
+    {
+        // The pages of each entry are dropped from the process after it is read into place; the file stays readable.
+        const string file = "all_dtypes.safetensors";
+        using var sd = SafetensorsFile.Read(FixturePath(file));
+        foreach (var key in sd.Keys.Where(k => sd[k].DType.IsFloatingPoint()))
+        {
+            var expected = sd[key].ToFloat32();
+            var into = new float[expected.Length];
+            sd[key].ReadFloat32Into(into);
+            Assert.Equal(expected, into);
+            Assert.Equal(expected, sd[key].ToFloat32());
+            Assert.Throws<ArgumentException>(() => sd[key].ReadFloat32Into(new float[expected.Length + 1]));
+        }
+        // Large enough to span many pages of the mapping.
+        string big = Path.Combine(Path.GetTempPath(), $"medfm-evict-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            var values = Enumerable.Range(0, 300_000).Select(i => (float)Math.Sin(i)).ToArray();
+            SafetensorsFile.Write(big, new[] { CheckpointTensor.FromFloat32("w", values, 300, 1000) });
+            using var bigSd = SafetensorsFile.Read(big);
+            var into = new float[values.Length];
+            bigSd["w"].ReadFloat32Into(into);
+            Assert.Equal(values, into);
+            Assert.Equal(values, bigSd["w"].ToFloat32());
+        }
+        finally
+        {
+            File.Delete(big);
+        }
+    }
+
+    [Fact]
     public void Encode_IsByteIdenticalToTheReferenceLayout()
     {
         var original = File.ReadAllBytes(FixturePath("all_dtypes.safetensors"));

@@ -58,6 +58,8 @@ foreach (int b in batches)
     }
     rows.Add(row);
 }
+int repacks = model.NamedModules().Select(m => m.Module).OfType<MedFM.NN.Layers.Linear>().Sum(l => l.Pack?.Repacks ?? 0);
+if (repacks > 0) Console.WriteLine($"warning: {repacks} packed weights were packed again during the runs (a weight was written)");
 long ourPeak = Process.GetCurrentProcess().PeakWorkingSet64;
 Console.WriteLine($"{"",-22}{"MedFM",10}{"PyTorch",10}{"ratio",8}{(ort ? $"{"ORT",10}{"ratio",8}" : "")}");
 rows.ForEach(Console.WriteLine);

@@ -28,6 +28,8 @@ internal static unsafe class GemmPrepacked
 /// <summary>The prepacked product specialised for one micro-kernel <typeparamref name="K"/>.</summary>
 internal unsafe struct GemmPrepacked<K> : ITeamJob where K : struct, IGemmKernel
 {
+    private const int PrepackedMC = 288; // a multiple of both MRs (12 and 6)
+
     private float* a, c;
     private int lda, ldc, m;
     private bool transA, splitM;
@@ -72,7 +74,11 @@ internal unsafe struct GemmPrepacked<K> : ITeamJob where K : struct, IGemmKernel
     {
         if (r1 <= r0 || c1 <= c0) return;
         int k = b.K, kcBlock = b.KcBlock;
-        float* ap = GemmBuffers.A(GemmBlocking.RoundUp(Math.Min(GemmBlocking.MC, m), K.MR) * kcBlock);
+        // Larger row blocks than the blocked GEMM's: the packed B comes from memory, not from a freshly packed
+        // cache-resident buffer, and each row block streams it once more (288 × KC floats of A still fit in L2).
+        int mcBlock = Math.Min(GemmBlocking.RoundUp(r1 - r0, K.MR), PrepackedMC);
+        // Sized from the shape, not this thread's share, so running inline or on the team reuses the same buffer.
+        float* ap = GemmBuffers.A(Math.Min(GemmBlocking.RoundUp(m, K.MR), PrepackedMC) * kcBlock);
         int ncBlock = GemmBlocking.RoundUp(GemmBlocking.NC, K.NR); // whole panels, so jc / NR names one
         for (int jc = c0; jc < c1; jc += ncBlock)
         {
@@ -82,9 +88,9 @@ internal unsafe struct GemmPrepacked<K> : ITeamJob where K : struct, IGemmKernel
                 int kc = Math.Min(kcBlock, k - pc);
                 float* bp = b.Panel(pc, kc, jc / K.NR);
                 var epi = pc + kc >= k ? epilogue : default;
-                for (int ic = r0; ic < r1; ic += GemmBlocking.MC)
+                for (int ic = r0; ic < r1; ic += mcBlock)
                 {
-                    int mc = Math.Min(GemmBlocking.MC, r1 - ic);
+                    int mc = Math.Min(mcBlock, r1 - ic);
                     GemmPack<K>.A(transA, a, lda, ic, mc, pc, kc, ap);
                     GemmKernels.Block<K>(ap, bp, mc, nc, kc, c + (long)ic * ldc + jc, ldc, 1f, pc == 0 ? 0f : 1f, epi, jc);
                 }

@@ -35,12 +35,22 @@ public sealed class ClipAttention : Module
 
     public Linear OutProj { get; }
 
+    /// <summary>in_proj_weight packed for inference (<see cref="Module.PrepackForInference"/>), or null.</summary>
+    public LinearWeightPack? InProjPack { get; private set; }
+
     /// <summary>x [B, L, D] → [B, L, D]; causal: position i attends to positions ≤ i (CLIP's text mask).</summary>
     public Tensor Forward(Tensor x, bool causal)
     {
         int b = x.Size(0), l = x.Size(1), d = x.Size(2);
-        var qkv = Tensor.Linear(x, InProjWeight, InProjBias).Reshape(b, l, 3, NumHeads, HeadDim).Permute(2, 0, 3, 1, 4);  // [3, B, H, L, Dh]
+        var qkv = Tensor.Linear(x, InProjWeight, InProjBias, InProjPack).Reshape(b, l, 3, NumHeads, HeadDim).Permute(2, 0, 3, 1, 4);  // [3, B, H, L, Dh]
         var o = Attend.Sdpa(qkv.Select(0, 0), qkv.Select(0, 1), qkv.Select(0, 2), causal: causal);                       // [B, H, L, Dh]
         return OutProj.Forward(o.Transpose(1, 2).Reshape(b, l, d));                                                      // [B, L, D]
+    }
+
+    /// <summary>The packed projection is a raw parameter, not a Linear module: packed here.</summary>
+    protected override long PrepackSelf(bool pack)
+    {
+        InProjPack = pack ? InProjPack ?? LinearWeightPack.Create(InProjWeight) : null;
+        return InProjPack?.Bytes ?? 0;
     }
 }

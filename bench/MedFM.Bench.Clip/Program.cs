@@ -48,7 +48,7 @@ if (bertContext > 0)
 {
     var bert = new HfTextEncoder(ClipPresets.Get("biomedclip").Text, 512);
     using (var state = MedFM.Models.Checkpoints.CheckpointFile.LoadStateDict(Path.Combine(dir, "bert_text_seeded.safetensors")))
-        bert.LoadStateDict(MedFM.Models.Loading.StateDictTensors.ToTensors(state));
+        MedFM.Models.Loading.StateDictTensors.LoadInto(state, bert);
     bert.Eval();
     bert.PrepackForInference();
     var bertNpy = Npy.Read(Path.Combine(dir, "bert_ids.npy"));

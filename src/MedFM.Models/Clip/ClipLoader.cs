@@ -23,13 +23,22 @@ public static class ClipLoader
 
     public static ClipModel Load(ClipConfig config, string checkpointPath, out LoadReport report)
     {
-        Dictionary<string, Tensor> state;
-        using (var stateDict = CheckpointFile.LoadStateDict(checkpointPath))
-            state = Adapt(stateDict.ToTensors(), config);
+        using var stateDict = CheckpointFile.LoadStateDict(checkpointPath);
+        // Keys adapted up front; each entry is converted straight into its parameter as it is loaded.
+        bool flatText = FlatText(stateDict.Keys);
+        var entries = new Dictionary<string, CheckpointTensor>(StringComparer.Ordinal);
+        var shapes = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        foreach (var (raw, value) in stateDict)
+        {
+            var key = AdaptedKey(raw, value.Rank, value.ElementCount, flatText, config, out bool scalar);
+            if (key is null) continue;
+            entries[key] = value;
+            shapes[key] = scalar ? [] : value.Shape;
+        }
         var model = new ClipModel(config);
         try
         {
-            report = model.LoadStateDict(state, strict: true);
+            report = model.LoadStateDictInto(shapes, (key, target) => entries[key].CopyInto(target), strict: true);
         }
         catch (StateDictException e)
         {
@@ -43,18 +52,27 @@ public static class ClipLoader
     public static Dictionary<string, Tensor> Adapt(IReadOnlyDictionary<string, Tensor> state, ClipConfig config)
     {
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        bool flatText = state.ContainsKey("positional_embedding") || state.ContainsKey("module.positional_embedding");
+        bool flatText = FlatText(state.Keys);
         foreach (var (raw, value) in state)
         {
-            string key = raw.StartsWith("module.", StringComparison.Ordinal) ? raw["module.".Length..] : raw;
-            if (OpenAiBookkeeping.Contains(key) && value.Rank == 0) continue;
-            if (key == "text.transformer.embeddings.position_ids") continue;
-            if (config.UsesCustomTextKeys && flatText && !config.Text.IsHf && FlatTextPrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal)))
-                key = "text." + key;
-            var tensor = value;
-            if (key == "logit_scale" && value.Numel == 1 && value.Rank != 0) tensor = value.Reshape();
-            result[key] = tensor;
+            var key = AdaptedKey(raw, value.Rank, value.Numel, flatText, config, out bool scalar);
+            if (key is not null) result[key] = scalar ? value.Reshape() : value;
         }
         return result;
+    }
+
+    private static bool FlatText(IEnumerable<string> keys) => keys.Any(k => k is "positional_embedding" or "module.positional_embedding");
+
+    /// <summary>The model key an entry loads into, or null for entries open_clip drops; scalar: a one-element logit_scale becomes a scalar.</summary>
+    private static string? AdaptedKey(string raw, int rank, long count, bool flatText, ClipConfig config, out bool scalar)
+    {
+        scalar = false;
+        string key = raw.StartsWith("module.", StringComparison.Ordinal) ? raw["module.".Length..] : raw;
+        if (OpenAiBookkeeping.Contains(key) && rank == 0) return null;
+        if (key == "text.transformer.embeddings.position_ids") return null;
+        if (config.UsesCustomTextKeys && flatText && !config.Text.IsHf && FlatTextPrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal)))
+            key = "text." + key;
+        scalar = key == "logit_scale" && count == 1 && rank != 0;
+        return key;
     }
 }

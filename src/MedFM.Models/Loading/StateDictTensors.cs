@@ -34,6 +34,19 @@ public static class StateDictTensors
     {
         var byKey = new Dictionary<string, CheckpointTensor>(StringComparer.Ordinal);
         foreach (var (key, value) in state) byKey[rename?.Invoke(key) ?? key] = value;
-        return module.LoadStateDict(byKey.ToDictionary(kv => kv.Key, kv => kv.Value.Shape, StringComparer.Ordinal), key => byKey[key].ToTensor(), strict);
+        return module.LoadStateDictInto(byKey.ToDictionary(kv => kv.Key, kv => kv.Value.Shape, StringComparer.Ordinal),
+            (key, target) => byKey[key].CopyInto(target), strict);
+    }
+
+    /// <summary>
+    /// Copies the entry's values into <paramref name="target"/> (same element count; the shape was checked by the
+    /// caller): float entries go straight from the file into a contiguous float32 target, with no intermediate copy.
+    /// </summary>
+    public static void CopyInto(this CheckpointTensor source, Tensor target)
+    {
+        if (target.DType == DType.Float32 && target.IsContiguous && source.DType.IsFloatingPoint() && source.ElementCount == target.Numel)
+            source.ReadFloat32Into(target.Span);
+        else
+            target.CopyFrom(source.ToTensor().Reshape(target.ShapeArray()).To(target.DType));
     }
 }

@@ -53,10 +53,8 @@ public static class VitLoader
         {
             if (!sources.TryGetValue(key, out var from))
                 target.CopyFrom(key.EndsWith(".weight", StringComparison.Ordinal) ? Tensor.Ones(shapes[key]) : Tensor.Zeros(shapes[key]));
-            else if (target.DType == DType.Float32 && target.IsContiguous && state[from].DType.IsFloatingPoint())
-                state[from].ReadFloat32Into(target.Span);   // straight from the file into the parameter
             else
-                target.CopyFrom(state[from].ToTensor().To(target.DType));
+                state[from].CopyInto(target);   // straight from the file into the parameter
         }
         try
         {

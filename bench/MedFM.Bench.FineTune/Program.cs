@@ -41,7 +41,7 @@ var losses = new List<double>();
 for (int i = 0; i < warmup + steps; i++)
 {
     var clock = Stopwatch.StartNew();
-    optimizer.ZeroGrad();
+    optimizer.ZeroGrad(setToNone: false);   // as the peer's opt.zero_grad() in torch 1.x: zeroed in place
     double loss = PooledStep.Backward(pool, () => lossFn.Forward(model.Forward(images), labels), parameters);
     optimizer.Step();
     if (i >= warmup) times.Add(clock.Elapsed.TotalSeconds);

@@ -56,7 +56,16 @@ internal static class BackwardEngine
 
     private static void Accumulate(Tensor t, Tensor g)
     {
-        // A gradient tensor may be shared by several inputs (add passes g through): give each its own copy.
+        // A gradient tensor may be shared by several inputs (add passes g through): give each its own copy. An
+        // existing dense gradient is added to in place, as PyTorch does (after ZeroGrad(setToNone: false) a
+        // training step then allocates no new gradient buffers).
+        if (t.Grad is { } grad && grad.IsContiguous && grad.DType == g.DType && ShapeUtil.SameShape(grad.Shape, g.Shape)
+            && !ReferenceEquals(grad.Storage, g.Storage))
+        {
+            var dst = grad.Span;
+            System.Numerics.Tensors.TensorPrimitives.Add(dst, g.Contiguous().Span, dst);
+            return;
+        }
         t.Grad = t.Grad is null ? g.Clone() : t.Grad.Add(g);
     }
 

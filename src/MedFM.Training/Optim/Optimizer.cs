@@ -57,11 +57,18 @@ public abstract class Optimizer
         if (!(g.WeightDecay >= 0)) throw new ArgumentException($"Invalid weight_decay value: {g.WeightDecay}");
     }
 
-    /// <summary>Clears every parameter's gradient (set to none).</summary>
-    public void ZeroGrad()
+    /// <summary>
+    /// Clears every parameter's gradient: set to none (the default, as torch ≥ 2.0), or with setToNone false zeroed
+    /// in place (torch 1.x's default), so the next backward adds into the same buffers instead of allocating new ones.
+    /// </summary>
+    public void ZeroGrad(bool setToNone = true)
     {
         foreach (var g in groups)
-            foreach (var p in g.Params) p.Grad = null;
+            foreach (var p in g.Params)
+            {
+                if (setToNone || p.Grad is not { IsContiguous: true } grad) p.Grad = null;
+                else grad.Span.Clear();
+            }
     }
 
     /// <summary>One update of every parameter that has a gradient; parameters without one are skipped (no state change).</summary>

@@ -171,6 +171,49 @@ internal static unsafe class GemmKernelAvx512
         Row(c + 11L * ldc, va, vb, read, cb0, cb1);
     }
 
+    /// <summary>
+    /// Rows 0..6 of the tile (C[0..6, 0..32]) from the same packed panels: for edge tiles of at most six rows (a
+    /// 197-token sequence ends in five), half the work of <see cref="Tile"/>, with the same sums in the same order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Tile6(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++, a += MR, b += NR)
+        {
+            var b0 = Avx512F.LoadVector512(b);
+            var b1 = Avx512F.LoadVector512(b + 16);
+            var av = Vector512.Create(a[0]);
+            c00 = Avx512F.FusedMultiplyAdd(av, b0, c00);
+            c01 = Avx512F.FusedMultiplyAdd(av, b1, c01);
+            av = Vector512.Create(a[1]);
+            c10 = Avx512F.FusedMultiplyAdd(av, b0, c10);
+            c11 = Avx512F.FusedMultiplyAdd(av, b1, c11);
+            av = Vector512.Create(a[2]);
+            c20 = Avx512F.FusedMultiplyAdd(av, b0, c20);
+            c21 = Avx512F.FusedMultiplyAdd(av, b1, c21);
+            av = Vector512.Create(a[3]);
+            c30 = Avx512F.FusedMultiplyAdd(av, b0, c30);
+            c31 = Avx512F.FusedMultiplyAdd(av, b1, c31);
+            av = Vector512.Create(a[4]);
+            c40 = Avx512F.FusedMultiplyAdd(av, b0, c40);
+            c41 = Avx512F.FusedMultiplyAdd(av, b1, c41);
+            av = Vector512.Create(a[5]);
+            c50 = Avx512F.FusedMultiplyAdd(av, b0, c50);
+            c51 = Avx512F.FusedMultiplyAdd(av, b1, c51);
+        }
+        var va = Vector512.Create(alpha);
+        var vb = Vector512.Create(beta);
+        bool read = beta != 0;
+        Row(c, va, vb, read, c00, c01);
+        Row(c + ldc, va, vb, read, c10, c11);
+        Row(c + 2L * ldc, va, vb, read, c20, c21);
+        Row(c + 3L * ldc, va, vb, read, c30, c31);
+        Row(c + 4L * ldc, va, vb, read, c40, c41);
+        Row(c + 5L * ldc, va, vb, read, c50, c51);
+    }
+
     /// <summary>c = alpha·acc when beta = 0 (C not read), else c = fma(alpha, acc, beta·c): the scalar edge store's rounding.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Row(float* c, Vector512<float> alpha, Vector512<float> beta, bool read, Vector512<float> x0, Vector512<float> x1)

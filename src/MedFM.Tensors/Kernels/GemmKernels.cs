@@ -19,6 +19,12 @@ internal unsafe interface IGemmKernel
 
     /// <summary>C[0..MR, 0..NR] = alpha · Σ_p a[p] ⊗ b[p] + beta · C (beta = 0: C is not read).</summary>
     static abstract void Tile(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta);
+
+    /// <summary>Rows in <see cref="HalfTile"/> (0: the kernel has none; edge tiles then run the full one).</summary>
+    static abstract int HalfMR { get; }
+
+    /// <summary>The first HalfMR rows of <see cref="Tile"/>, summed identically (edge tiles with few rows).</summary>
+    static abstract void HalfTile(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta);
 }
 
 internal unsafe struct Avx512Kernel : IGemmKernel
@@ -30,6 +36,12 @@ internal unsafe struct Avx512Kernel : IGemmKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Tile(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta) =>
         GemmKernelAvx512.Tile(kc, a, b, c, ldc, alpha, beta);
+
+    public static int HalfMR => 6;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void HalfTile(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta) =>
+        GemmKernelAvx512.Tile6(kc, a, b, c, ldc, alpha, beta);
 }
 
 internal unsafe struct Avx2Kernel : IGemmKernel
@@ -41,6 +53,11 @@ internal unsafe struct Avx2Kernel : IGemmKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Tile(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta) =>
         GemmKernelAvx2.Tile(kc, a, b, c, ldc, alpha, beta);
+
+    public static int HalfMR => 0;
+
+    public static void HalfTile(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta) =>
+        throw new NotSupportedException("no half tile");
 }
 
 internal unsafe struct PortableKernel : IGemmKernel
@@ -52,6 +69,11 @@ internal unsafe struct PortableKernel : IGemmKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Tile(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta) =>
         GemmKernelPortable.Tile(kc, a, b, c, ldc, alpha, beta);
+
+    public static int HalfMR => 0;
+
+    public static void HalfTile(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta) =>
+        throw new NotSupportedException("no half tile");
 }
 
 /// <summary>
@@ -110,7 +132,8 @@ internal static unsafe class GemmKernels
                 }
                 else
                 {
-                    K.Tile(kc, apanel, bpanel, tmp, nrFull, 1f, 0f);
+                    if (mr <= K.HalfMR) K.HalfTile(kc, apanel, bpanel, tmp, nrFull, 1f, 0f);
+                    else K.Tile(kc, apanel, bpanel, tmp, nrFull, 1f, 0f);
                     GemmStore.Edge(tmp, nrFull, cc, ldc, mr, nr, alpha, beta);
                 }
                 if (epi) epilogue.Apply(cc, ldc, mr, nr, col0 + jr);

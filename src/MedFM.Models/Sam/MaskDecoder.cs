@@ -54,7 +54,7 @@ public sealed class MaskDecoder : Module
         int bs = sparse.Size(0);
         var output = Tensor.Cat(new[] { IouToken.Weight, MaskTokens.Weight }, 0);                  // [1 + M, C]
         var tokens = Tensor.Cat(new[] { output.Unsqueeze(0).Expand(bs, -1, -1), sparse }, 1);    // [B, 1 + M + n, C]
-        int c = image.Size(1), h = image.Size(2), w = image.Size(3);
+        int h = image.Size(2), w = image.Size(3);
         // The transformer works on token-major image features. The embedding and its positional encoding stay the
         // same over every prompt on one image, so their token-major copies are made once; the dense prompt
         // embedding (one vector per channel without a mask input) is added as a broadcast view.
@@ -67,19 +67,9 @@ public sealed class MaskDecoder : Module
         var hyper = new Tensor[NumMaskTokens];
         for (int i = 0; i < NumMaskTokens; i++) hyper[i] = OutputHypernetworksMlps[i].Forward(maskTokensOut.Select(1, i));
         var hyperIn = Tensor.Stack(hyper, 1);                                                     // [B, M, C/8]
-        Tensor masks;
-        if (UpscalesByBlocks())
-        {
-            var upscaled = UpscaleTokens(keys, h, w);                                             // [B, 4h, 4w, C/8]
-            int uh = upscaled.Size(1), uw = upscaled.Size(2);
-            masks = hyperIn.Matmul(upscaled.Reshape(b, uh * uw, -1).Transpose(1, 2)).Reshape(b, -1, uh, uw);
-        }
-        else
-        {
-            var upscaled = OutputUpscaling.Forward(keys.Transpose(1, 2).Reshape(b, c, h, w));     // [B, C/8, 4h, 4w]
-            int uc = upscaled.Size(1), uh = upscaled.Size(2), uw = upscaled.Size(3);
-            masks = hyperIn.Matmul(upscaled.Reshape(b, uc, uh * uw)).Reshape(b, -1, uh, uw);     // [B, M, 4h, 4w]
-        }
+        var upscaled = UpscaleTokens(keys, h, w);                                                 // [B, 4h, 4w, C/8]
+        int uh = upscaled.Size(1), uw = upscaled.Size(2);
+        var masks = hyperIn.Matmul(upscaled.Reshape(b, uh * uw, -1).Transpose(1, 2)).Reshape(b, -1, uh, uw); // [B, M, 4h, 4w]
         return (masks, IouPredictionHead.Forward(iouTokenOut));
     }
 
@@ -91,21 +81,12 @@ public sealed class MaskDecoder : Module
     /// <summary>[B, C, h, w] → the [B, h·w, C] view (a dense prompt embedding expanded from one vector stays a broadcast).</summary>
     private static Tensor TokenView(Tensor x) => x.Flatten(2).Permute(0, 2, 1);
 
-    /// <summary>Whether output_upscaling is SAM's (2×2 stride-2 transposed conv, LayerNorm2d, GELU, 2×2 stride-2 transposed conv, GELU).</summary>
-    private bool UpscalesByBlocks() =>
-        OutputUpscaling.Count == 5 && OutputUpscaling[0] is ConvTranspose2d a && IsBlockConv(a) && OutputUpscaling[1] is LayerNorm2d
-        && OutputUpscaling[2] is GELU { Approximate: "none" } && OutputUpscaling[3] is ConvTranspose2d b && IsBlockConv(b)
-        && OutputUpscaling[4] is GELU { Approximate: "none" };
-
-    private static bool IsBlockConv(ConvTranspose2d t) =>
-        t.KernelSize.SequenceEqual(new[] { 2, 2 }) && t.Stride.SequenceEqual(new[] { 2, 2 }) && t.Padding.All(p => p == 0)
-        && t.OutputPadding.All(p => p == 0) && t.Dilation.All(d => d == 1) && t.Groups == 1;
-
     /// <summary>
     /// output_upscaling on token-major features, channels last throughout, with the same weights: a 2×2 stride-2
     /// transposed convolution sends each pixel to its own 2×2 output block, so it is a linear map from C to 2·2·C'
     /// whose outputs are then interleaved into the doubled grid, and LayerNorm2d over channels is a row LayerNorm.
-    /// keys [B, h·w, C] → [B, 4h, 4w, C/8].
+    /// keys [B, h·w, C] → [B, 4h, 4w, C/8]. The layers are the ones the constructor registers (SAM's: 2×2 stride-2
+    /// transposed conv, LayerNorm2d, GELU, 2×2 stride-2 transposed conv, GELU); their keys and weights are unchanged.
     /// </summary>
     private Tensor UpscaleTokens(Tensor keys, int h, int w)
     {

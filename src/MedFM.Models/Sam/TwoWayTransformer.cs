@@ -26,12 +26,10 @@ public sealed class TwoWayTransformer : Module
 
     public LayerNorm NormFinalAttn { get; }
 
-    /// <summary>image [B, C, h, w], its positional encoding [B, C, h, w], tokens [B, T, C] → (tokens [B, T, C], image tokens [B, hw, C]).</summary>
-    public (Tensor Queries, Tensor Keys) Forward(Tensor image, Tensor imagePe, Tensor tokens) =>
-        // Token-major copies once: every later add, projection and norm then reads them contiguously.
-        ForwardTokens(image.Flatten(2).Permute(0, 2, 1).Contiguous(), imagePe.Flatten(2).Permute(0, 2, 1).Contiguous(), tokens);
-
-    /// <summary>The same on token-major image features: image [B, hw, C], its positional encoding [B, hw, C], tokens [B, T, C].</summary>
+    /// <summary>
+    /// Image tokens [B, hw, C] (the image embedding made token-major: the reference flattens and permutes it first),
+    /// their positional encoding [B, hw, C] and prompt tokens [B, T, C] → (tokens [B, T, C], image tokens [B, hw, C]).
+    /// </summary>
     public (Tensor Queries, Tensor Keys) ForwardTokens(Tensor keys, Tensor keyPe, Tensor tokens)
     {
         var queries = tokens;

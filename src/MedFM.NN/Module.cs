@@ -171,6 +171,13 @@ public abstract partial class Module
     /// <summary>Packs (or with false releases) this module's own weights for inference; returns the bytes held. Most modules hold none.</summary>
     protected virtual long PrepackSelf(bool pack) => 0;
 
+    /// <summary>
+    /// The pack a module keeps for <paramref name="weight"/> after PrepackSelf(<paramref name="pack"/>): the current one
+    /// (or a new one) when packing, null when releasing or when the weight has no data to pack (meta or empty).
+    /// </summary>
+    protected static LinearWeightPack? WeightPack(LinearWeightPack? current, Tensor weight, bool pack) =>
+        !pack || weight.IsMeta || weight.Numel == 0 ? null : current ?? LinearWeightPack.Create(weight);
+
     /// <summary>Sets requires_grad on every parameter below this module (freezing = false).</summary>
     public Module RequiresGrad(bool value = true)
     {

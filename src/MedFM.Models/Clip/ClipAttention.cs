@@ -50,7 +50,7 @@ public sealed class ClipAttention : Module
     /// <summary>The packed projection is a raw parameter, not a Linear module: packed here.</summary>
     protected override long PrepackSelf(bool pack)
     {
-        InProjPack = pack ? InProjPack ?? LinearWeightPack.Create(InProjWeight) : null;
+        InProjPack = WeightPack(InProjPack, InProjWeight, pack);
         return InProjPack?.Bytes ?? 0;
     }
 }

@@ -34,13 +34,8 @@ public sealed class Linear : Module<Tensor, Tensor>
 
     protected override long PrepackSelf(bool pack)
     {
-        if (!pack || Weight.IsMeta || Weight.Numel == 0)
-        {
-            Pack = null;
-            return 0;
-        }
-        Pack ??= LinearWeightPack.Create(Weight);
-        return Pack.Bytes;
+        Pack = WeightPack(Pack, Weight, pack);
+        return Pack?.Bytes ?? 0;
     }
 
     protected override string ExtraRepr() => $"in_features={InFeatures}, out_features={OutFeatures}, bias={PyRepr.Bool(Bias is not null)}";

@@ -32,8 +32,9 @@ var torch = Peers.Run(Path.Combine(root, "bench", "peers", "torch-tuned.sh"),
         .Concat(ort ? ["--onnx"] : Array.Empty<string>()), threads);
 
 var model = ClipLoader.Load(ClipPresets.Get("ViT-B-16"), Path.Combine(dir, "clip_vit_b16_seeded.safetensors"));
-// As ONNX Runtime does when it opens a session (and as ClipSession does), linear weights are packed once.
-Console.WriteLine($"weights packed for inference: {model.PrepackForInference() / 1e6:F0} MB");
+// As ONNX Runtime does when it opens a session (and as ClipSession does), linear weights are packed once and their
+// unpacked arrays freed.
+Console.WriteLine($"weights packed for inference: {model.PrepackForInference(releaseWeights: true) / 1e6:F0} MB");
 var imagesNpy = Npy.Read(Path.Combine(dir, "images.npy"));
 var images = Tensor.Wrap(imagesNpy.ToFloat32(), imagesNpy.Shape);
 var idsNpy = Npy.Read(Path.Combine(dir, "ids.npy"));
@@ -50,7 +51,7 @@ if (bertContext > 0)
     using (var state = MedFM.Models.Checkpoints.CheckpointFile.LoadStateDict(Path.Combine(dir, "bert_text_seeded.safetensors")))
         MedFM.Models.Loading.StateDictTensors.LoadInto(state, bert);
     bert.Eval();
-    bert.PrepackForInference();
+    bert.PrepackForInference(releaseWeights: true);
     var bertNpy = Npy.Read(Path.Combine(dir, "bert_ids.npy"));
     var bertIds = Tensor.FromLongs(bertNpy.ToInt64(), bertNpy.Shape);
     var (bertEmb, bertTimes) = Time(() => bert.Encode(bertIds));

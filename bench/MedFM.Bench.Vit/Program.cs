@@ -25,11 +25,12 @@ var torch = Peers.Run(Path.Combine(root, "bench", "peers", "torch-tuned.sh"),
         .Concat(ort ? ["--onnx"] : Array.Empty<string>()), threads);
 
 var model = VitLoader.Load(VitPresets.VitBasePatch16_224, Path.Combine(dir, "vit_base_seeded.safetensors"));
-// As ONNX Runtime does when it opens a session, the linear weights are packed once for the matrix kernel.
-Console.WriteLine($"weights packed for inference: {model.PrepackForInference() / 1e6:F0} MB");
+// As ONNX Runtime does when it opens a session, the linear weights are packed once for the matrix kernel, and their
+// unpacked arrays are freed (they would be rebuilt from the packs if anything read them).
+Console.WriteLine($"weights packed for inference: {model.PrepackForInference(releaseWeights: true) / 1e6:F0} MB");
 var pool = new BufferPool();
 var rows = new List<string>();
-foreach (int b in batches)
+foreach (int b in batches.Order())
 {
     var input = Npy.Read(Path.Combine(dir, $"input_b{b}.npy"));
     var x = Tensor.Wrap(input.ToFloat32(), input.Shape);
@@ -49,13 +50,17 @@ foreach (int b in batches)
     Console.WriteLine($"parity b{b}: logits cosine {cosL:F8} max|Δ|/scale {errL:E2}; pooled cosine {cosP:F8} max|Δ|/scale {errP:E2}");
     double ours = Peers.Median(times), theirs = Peers.Median(torch.GetProperty("times_s").GetProperty(b.ToString()));
     string row = $"{$"batch {b} (s)",-22}{ours,10:F3}{theirs,10:F3}{theirs / ours,8:F2}";
+    System.Text.Json.JsonElement? node = null;
     if (ort)
     {
-        var node = Peers.Run("node", new[] { Path.Combine(root, "bench", "peers", "ort-run.mjs"), Path.Combine(dir, "vit_base.onnx"),
+        node = Peers.Run("node", new[] { Path.Combine(root, "bench", "peers", "ort-run.mjs"), Path.Combine(dir, "vit_base.onnx"),
             threads.ToString(), repeats.ToString(), $"image={b}x3x224x224" }, threads, Path.Combine(root, "bench", "peers"));
-        double t = node.GetProperty("median_s").GetDouble();
-        row += $"{t,10:F3}{t / ours,8:F2}   (ORT peak RSS {node.GetProperty("peak_rss_bytes").GetDouble() / 1e9:F2} GB)";
+        double t = node.Value.GetProperty("median_s").GetDouble();
+        row += $"{t,10:F3}{t / ours,8:F2}";
     }
+    // Batches run in increasing order, so the peak so far is what a process running this batch alone would reach.
+    row += $"   peak RSS: MedFM {Process.GetCurrentProcess().PeakWorkingSet64 / 1e9:F2} GB" +
+           (ort ? $", ORT {node!.Value.GetProperty("peak_rss_bytes").GetDouble() / 1e9:F2} GB" : "");
     rows.Add(row);
 }
 int repacks = model.NamedModules().Select(m => m.Module).OfType<MedFM.NN.Layers.Linear>().Sum(l => l.Pack?.Repacks ?? 0);

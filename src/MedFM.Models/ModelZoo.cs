@@ -119,13 +119,16 @@ public static class ModelZoo
         private readonly VisionTransformer model;
         private readonly VitPreprocessing preprocessing;
 
-        /// <summary>An embedding encoder runs many batches: its linear weights are packed once (see Module.PrepackForInference).</summary>
+        /// <summary>
+        /// An embedding encoder runs many batches: its linear weights are packed once and their unpacked arrays freed
+        /// (see Module.PrepackForInference; anything that reads a weight later gets it rebuilt exactly).
+        /// </summary>
         public VitEncoder(string name, VisionTransformer model, VitPreprocessing preprocessing)
         {
             this.name = name;
             this.model = model;
             this.preprocessing = preprocessing;
-            model.PrepackForInference();
+            model.PrepackForInference(releaseWeights: true);
         }
 
         public string Name => name;

@@ -155,28 +155,62 @@ public abstract partial class Module
 
     /// <summary>
     /// Packs the weight of every linear layer below this module into the matrix kernel's layout once, so inference
-    /// products stop repacking them on each call (about a sixth of a ViT-B forward at batch 1). Costs memory equal to
-    /// those weights; results are bit-identical; training (recorded products) ignores the packs, and weights written
-    /// later through the tensor API (an optimizer step, a loaded state dict) are packed again on next use. Returns
-    /// the bytes the packs hold.
+    /// products stop repacking them on each call (about a sixth of a ViT-B forward at batch 1). Results are
+    /// bit-identical; training (recorded products) ignores the packs, and weights written later through the tensor API
+    /// (an optimizer step, a loaded state dict) are packed again on next use. The packs cost memory equal to those
+    /// weights, unless <paramref name="releaseWeights"/>: then, as an inference runtime does, each weight's own array is
+    /// freed once packed, and rebuilt exactly from its pack the first time anything else touches the weight (training,
+    /// a state dict, a read, a write), so nothing changes for callers but the memory. Returns the bytes the packs hold.
     /// </summary>
-    public long PrepackForInference() => NamedModules().Sum(m => m.Module.PrepackSelf(true));
-
-    /// <summary>Drops the packs <see cref="PrepackForInference"/> made (their memory goes back to the GC).</summary>
-    public void ReleasePrepacked()
+    public long PrepackForInference(bool releaseWeights = false)
     {
-        foreach (var (_, m) in NamedModules()) m.PrepackSelf(false);
+        long total = 0, sinceCollect = 0;
+        foreach (var (_, m) in NamedModules())
+        {
+            long bytes = m.PrepackSelf(true, releaseWeights);
+            total += bytes;
+            sinceCollect += bytes;
+            // Weights freed as they are packed: collect now and then, so later packs reuse their space instead of
+            // the process growing by the size of the model before the collector would have run on its own.
+            if (releaseWeights && sinceCollect >= ReleaseCollectBytes)
+            {
+                GC.Collect();
+                sinceCollect = 0;
+            }
+        }
+        return total;
     }
 
-    /// <summary>Packs (or with false releases) this module's own weights for inference; returns the bytes held. Most modules hold none.</summary>
-    protected virtual long PrepackSelf(bool pack) => 0;
+    private const long ReleaseCollectBytes = 16L << 20;
+
+    /// <summary>Drops the packs <see cref="PrepackForInference"/> made, first rebuilding any weight released to them.</summary>
+    public void ReleasePrepacked()
+    {
+        foreach (var (_, m) in NamedModules()) m.PrepackSelf(false, false);
+    }
 
     /// <summary>
-    /// The pack a module keeps for <paramref name="weight"/> after PrepackSelf(<paramref name="pack"/>): the current one
-    /// (or a new one) when packing, null when releasing or when the weight has no data to pack (meta or empty).
+    /// Packs (or with <paramref name="pack"/> false drops the packs of) this module's own weights for inference,
+    /// releasing the weights' arrays to their packs when asked; returns the bytes the packs hold. Most modules hold none.
     /// </summary>
-    protected static LinearWeightPack? WeightPack(LinearWeightPack? current, Tensor weight, bool pack) =>
-        !pack || weight.IsMeta || weight.Numel == 0 ? null : current ?? LinearWeightPack.Create(weight);
+    protected virtual long PrepackSelf(bool pack, bool releaseWeights) => 0;
+
+    /// <summary>
+    /// The pack a module keeps for <paramref name="weight"/> after PrepackSelf(<paramref name="pack"/>, ...): the current
+    /// one (or a new one) when packing, null when dropping or when the weight has no data to pack (meta or empty). A
+    /// weight released to the pack it drops is rebuilt first; with <paramref name="releaseWeight"/> it is released.
+    /// </summary>
+    protected static LinearWeightPack? WeightPack(LinearWeightPack? current, Tensor weight, bool pack, bool releaseWeight)
+    {
+        if (!pack || weight.IsMeta || weight.Numel == 0)
+        {
+            if (current is not null && current.WeightReleased) current.RestoreWeight();
+            return null;
+        }
+        var kept = current ?? LinearWeightPack.Create(weight);
+        if (releaseWeight) kept.ReleaseWeight();
+        return kept;
+    }
 
     /// <summary>Sets requires_grad on every parameter below this module (freezing = false).</summary>
     public Module RequiresGrad(bool value = true)

@@ -55,6 +55,40 @@ public sealed class LinearWeightPack
         return packed;
     }
 
+    /// <summary>True while the weight's own elements are freed and rebuilt from this pack on their next access.</summary>
+    public bool WeightReleased => Weight.Storage.ElementsReleased;
+
+    /// <summary>
+    /// Frees the weight's own float array, as an inference runtime does once a weight is packed: the elements live on
+    /// in this pack alone (half the memory), and any later access to the weight (a product that cannot use the pack,
+    /// a recorded product, a state dict, a read or a write) first rebuilds them from it, exactly, once. Returns false,
+    /// changing nothing, when the weight does not own its whole storage (a view, a pooled buffer, an array the caller
+    /// wrapped and may still hold) or is stale against the pack.
+    /// </summary>
+    public bool ReleaseWeight()
+    {
+        var storage = Weight.Storage;
+        if (storage.ElementsReleased) return true;
+        if (!Weight.IsContiguous || Weight.Offset != 0 || storage.Length != Weight.Numel || storage.IsPooled || storage.IsMeta || storage.IsWrapped
+            || !storage.IsFloat || storage.Version != Volatile.Read(ref version)) return false;
+        storage.ReleaseElements(Unpack);
+        return true;
+    }
+
+    /// <summary>Rebuilds a released weight's elements now (any access would); no-op when they are held.</summary>
+    public void RestoreWeight() => _ = Weight.Storage.Floats;
+
+    /// <summary>A temporary tensor holding the weight rebuilt from the pack (the weight itself is left as it is).</summary>
+    internal Tensor UnpackedCopy() => Tensor.Wrap(Unpack(), packed.N, packed.K);
+
+    /// <summary>The weight rebuilt from the packed copy ([out, in] row-major).</summary>
+    private unsafe float[] Unpack()
+    {
+        var w = GC.AllocateUninitializedArray<float>(packed.N * packed.K);
+        fixed (float* p = w) packed.UnpackTransposed(p);
+        return w;
+    }
+
     /// <summary>Packs <paramref name="weight"/> ([out, in], float32) for the micro-kernel this process uses.</summary>
     public static unsafe LinearWeightPack Create(Tensor weight)
     {

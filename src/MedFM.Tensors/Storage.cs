@@ -44,13 +44,54 @@ public sealed class Storage
 
     internal void MarkWritten() => Interlocked.Increment(ref version);
 
-    internal float[] Floats => floats ?? throw Missing();
+    internal float[] Floats => floats ?? Rebuild();
+
+    /// <summary>Rebuilds the elements after <see cref="ReleaseElements"/>; null otherwise.</summary>
+    private Func<float[]>? rebuild;
+
+    /// <summary>True while the elements are released to a copy that can rebuild them (see <see cref="ReleaseElements"/>).</summary>
+    internal bool ElementsReleased => floats is null && Volatile.Read(ref rebuild) is not null;
+
+    /// <summary>
+    /// Frees this storage's float array while another copy of the same elements (a packed weight) can give them back:
+    /// the next access of any kind calls <paramref name="rebuildElements"/> once, so readers and writers never see the
+    /// difference. Only a storage on the GC heap (neither pooled nor meta) can do this.
+    /// </summary>
+    internal void ReleaseElements(Func<float[]> rebuildElements)
+    {
+        lock (this)
+        {
+            if (floats is null || pool is not null || IsMeta || IsWrapped)
+                throw new InvalidOperationException("only a float storage the engine allocated on the GC heap can release its elements");
+            rebuild = rebuildElements;
+            floats = null;
+        }
+    }
+
+    private float[] Rebuild()
+    {
+        if (Volatile.Read(ref rebuild) is null) throw Missing();
+        lock (this)
+        {
+            if (floats is null)
+            {
+                var elements = rebuild!();
+                if (elements.Length < Length) throw new InvalidOperationException($"rebuilt {elements.Length} elements for a storage of {Length}");
+                floats = elements;
+                Volatile.Write(ref rebuild, null);
+            }
+            return floats;
+        }
+    }
 
     internal long[] Longs => longs ?? throw Missing();
 
-    internal bool IsFloat => floats is not null || (IsReleased && longs is null);
+    internal bool IsFloat => floats is not null || rebuild is not null || (IsReleased && longs is null);
 
-    public static Storage WrapFloats(float[] data) => new(data, null, data.Length, null);
+    public static Storage WrapFloats(float[] data) => new(data, null, data.Length, null) { IsWrapped = true };
+
+    /// <summary>The float array was handed in by the caller (Tensor.Wrap), who may still hold it.</summary>
+    internal bool IsWrapped { get; private init; }
 
     public static Storage WrapLongs(long[] data) => new(null, data, data.Length, null);
 

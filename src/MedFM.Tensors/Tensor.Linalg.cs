@@ -93,7 +93,12 @@ public sealed partial class Tensor
         if (pack is not null && !ReferenceEquals(pack.Weight, weight))
             throw new TensorException(op, "the weight pack was made from another tensor than this weight");
         bool record = Autograd.GradMode.IsEnabled && (x.RequiresGrad || weight.RequiresGrad || bias?.RequiresGrad == true);
-        if (pack is not null && !record && LinearPacked(x2, pack, r, biasSpan, activation)) return r;
+        if (pack is not null && !record)
+        {
+            if (LinearPacked(x2, pack, r, biasSpan, activation)) return r;
+            // A weight released to its pack stays released: the product that the pack cannot serve reads a temporary copy.
+            if (pack.WeightReleased) w = pack.UnpackedCopy();
+        }
         GemmViews(x2, w, transposeB: true, 0f, r.FloatData, r.Offset, outF, biasSpan, activation);
         if (activation != GemmActivation.None) return r;  // only reached when nothing is recorded
         var inputs = bias is null ? new[] { x, weight } : new[] { x, weight, bias };

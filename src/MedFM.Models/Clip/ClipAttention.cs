@@ -48,9 +48,9 @@ public sealed class ClipAttention : Module
     }
 
     /// <summary>The packed projection is a raw parameter, not a Linear module: packed here.</summary>
-    protected override long PrepackSelf(bool pack)
+    protected override long PrepackSelf(bool pack, bool releaseWeights)
     {
-        InProjPack = WeightPack(InProjPack, InProjWeight, pack);
+        InProjPack = WeightPack(InProjPack, InProjWeight, pack, releaseWeights);
         return InProjPack?.Bytes ?? 0;
     }
 }

@@ -24,7 +24,7 @@ public sealed class ClipSession
 
     private ClipSession(ClipModel model, ITextTokenizer tokenizer, bool randomWeights)
     {
-        model.PrepackForInference(); // a session encodes many images and prompts: pack the linear weights once
+        model.PrepackForInference(releaseWeights: true); // a session encodes many images and prompts: pack the linear weights once, free their unpacked arrays
         Model = model;
         Tokenizer = tokenizer;
         RandomWeights = randomWeights;

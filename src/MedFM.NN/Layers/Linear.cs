@@ -32,9 +32,9 @@ public sealed class Linear : Module<Tensor, Tensor>
     /// <summary>gelu(Forward(input)), fused into the product when no gradient is recorded (see <see cref="Tensor.LinearGelu(Tensor, Tensor, Tensor?, string)"/>).</summary>
     public Tensor ForwardGelu(Tensor input, string approximate = "none") => Tensor.LinearGelu(input, Weight, Bias, approximate, Pack);
 
-    protected override long PrepackSelf(bool pack)
+    protected override long PrepackSelf(bool pack, bool releaseWeights)
     {
-        Pack = WeightPack(Pack, Weight, pack);
+        Pack = WeightPack(Pack, Weight, pack, releaseWeights);
         return Pack?.Bytes ?? 0;
     }
 

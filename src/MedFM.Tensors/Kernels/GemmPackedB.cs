@@ -20,6 +20,7 @@ internal enum GemmKernelKind
 internal sealed unsafe class GemmPackedB
 {
     private readonly float[] storage;
+    private GCHandle pin;
 
     private GemmPackedB(GemmKernelKind kernel, int k, int n, int nr, int kcBlock)
     {
@@ -31,9 +32,17 @@ internal sealed unsafe class GemmPackedB
         PaddedN = GemmBlocking.RoundUp(n, nr);
         long floats = (long)PaddedN * k;
         if (floats + 16 > Array.MaxLength) throw new InsufficientMemoryException($"packed operand of {k}×{n} floats");
-        storage = GC.AllocateUninitializedArray<float>((int)floats + 16, pinned: true);
-        nint p = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(storage));
+        // On the large-object heap and pinned by a handle (not on the pinned-object heap), so the space of weights freed
+        // after packing (LinearWeightPack.ReleaseWeight) can hold the packs made after them.
+        storage = GC.AllocateUninitializedArray<float>((int)floats + 16);
+        pin = GCHandle.Alloc(storage, GCHandleType.Pinned);
+        nint p = pin.AddrOfPinnedObject();
         Data = (float*)((p + 63) & ~(nint)63);
+    }
+
+    ~GemmPackedB()
+    {
+        if (pin.IsAllocated) pin.Free();
     }
 
     public GemmKernelKind Kernel { get; }
@@ -85,6 +94,28 @@ internal sealed unsafe class GemmPackedB
             case GemmKernelKind.Avx512: Fill<Avx512Kernel>(transB, b, ldb); break;
             case GemmKernelKind.Avx2: Fill<Avx2Kernel>(transB, b, ldb); break;
             default: Fill<PortableKernel>(transB, b, ldb); break;
+        }
+    }
+
+    /// <summary>
+    /// Writes back the operand this was packed from with transB: the [N, K] row-major matrix (N rows of K floats at
+    /// <paramref name="dst"/>), exactly, since packing only moves floats.
+    /// </summary>
+    public void UnpackTransposed(float* dst)
+    {
+        for (int p0 = 0; p0 < K; p0 += KcBlock)
+        {
+            int kc = Math.Min(KcBlock, K - p0);
+            for (int j = 0; j < N; j += NR)
+            {
+                float* panel = Panel(p0, kc, j / NR);
+                int nr = Math.Min(NR, N - j);
+                for (int jj = 0; jj < nr; jj++)
+                {
+                    float* row = dst + (long)(j + jj) * K + p0;
+                    for (int p = 0; p < kc; p++) row[p] = panel[p * NR + jj];
+                }
+            }
         }
     }
 

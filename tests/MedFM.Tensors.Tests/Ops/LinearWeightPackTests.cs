@@ -128,6 +128,78 @@ public class LinearWeightPackTests
         Assert.Equal(b2.Grad!.ToArray(), b.Grad!.ToArray());
     }
 
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void AReleasedWeightServesFromItsPackAndIsRebuiltExactly(int rows, int inF, int outF)
+    {
+        var g = new Generator((ulong)(rows * 5 + inF + outF));
+        var x = Tensor.Randn(g, new[] { rows, inF });
+        var b = Tensor.Randn(g, new[] { outF });
+        using var _ = GemmGlobalState.Managed();
+        foreach (bool avx2 in new[] { false, true })
+        {
+            using var cap = avx2 ? GemmGlobalState.Avx2() : null;
+            var w = Tensor.Randn(g, new[] { outF, inF });
+            var original = w.ToArray();
+            var copy = Tensor.Wrap((float[])original.Clone(), outF, inF);
+            var pack = LinearWeightPack.Create(w);
+            Assert.True(pack.ReleaseWeight());
+            Assert.True(pack.WeightReleased);
+            // Products read the pack (the small ones a temporary copy from it) without bringing the weight back.
+            Assert.Equal(Tensor.Linear(x, copy, b).ToArray(), Tensor.Linear(x, w, b, pack).ToArray());
+            Assert.Equal(Tensor.LinearGelu(x, copy, b).ToArray(), Tensor.LinearGelu(x, w, b, "none", pack).ToArray());
+            Assert.Equal((long)rows * inF * outF < GemmBlocking.SmallWork ? 0 : 2, pack.Uses);
+            Assert.True(pack.WeightReleased);
+            // Any access rebuilds it, bit for bit, once.
+            Assert.Equal(original, w.ToArray());
+            Assert.False(pack.WeightReleased);
+            Assert.Equal(0, pack.Repacks);
+        }
+    }
+
+    [Fact]
+    public void WritesToAReleasedWeightRebuildItFirstAndArePackedAgain()
+    {
+        var g = new Generator(31);
+        var x = Tensor.Randn(g, new[] { 40, 64 });
+        var w = Tensor.Randn(g, new[] { 48, 64 });
+        using var _ = GemmGlobalState.Managed();
+        var pack = LinearWeightPack.Create(w);
+        var original = w.ToArray();
+        Assert.True(pack.ReleaseWeight());
+        w[2, 3] += 1f;
+        Assert.False(pack.WeightReleased);
+        original[2 * 64 + 3] += 1f;
+        Assert.Equal(original, w.ToArray());
+        Assert.Equal(Tensor.Linear(x, Tensor.Wrap(original, 48, 64)).ToArray(), Tensor.Linear(x, w, null, pack).ToArray());
+        Assert.Equal(1, pack.Repacks);
+        // Released again, then trained through: the recorded product rebuilds the weight and its gradient is the plain one.
+        Assert.True(pack.ReleaseWeight());
+        w.RequireGrad();
+        Tensor.Linear(x, w, null, pack).Sum().Backward();
+        var plain = Tensor.Wrap((float[])original.Clone(), 48, 64).RequireGrad();
+        Tensor.Linear(x, plain).Sum().Backward();
+        Assert.Equal(plain.Grad!.ToArray(), w.Grad!.ToArray());
+        Assert.False(pack.WeightReleased);
+    }
+
+    [Fact]
+    public void OnlyAWeightThatOwnsItsWholeStorageIsReleased()
+    {
+        var g = new Generator(4);
+        var wrapped = Tensor.Wrap(Tensor.Randn(g, new[] { 24, 16 }).ToArray(), 24, 16); // the caller holds the array
+        Assert.False(LinearWeightPack.Create(wrapped).ReleaseWeight());
+        var whole = Tensor.Randn(g, new[] { 48, 16 });
+        var half = whole.Narrow(0, 0, 24);                                                  // a view of a larger storage
+        Assert.False(LinearWeightPack.Create(half).ReleaseWeight());
+        var stale = Tensor.Randn(g, new[] { 24, 16 });
+        var pack = LinearWeightPack.Create(stale);
+        stale.Span[0] = 1f;                                                                   // written since packing
+        Assert.False(pack.ReleaseWeight());
+        Assert.False(pack.WeightReleased);
+        Assert.Equal(1f, stale[0, 0]);
+    }
+
     [Fact]
     public void BadPacksAreRefused()
     {

@@ -82,25 +82,32 @@ public static class VoxelTypes
         };
     }
 
-    /// <summary>Like <see cref="Allocate"/> but without zeroing, for buffers that are about to be overwritten entirely.</summary>
-    internal static Array AllocateUninitialized(VoxelType t, long length)
+    /// <summary>
+    /// Like <see cref="Allocate"/> but without zeroing, for buffers that are about to be overwritten entirely. With
+    /// <paramref name="populate"/> false a large buffer gets the huge-page advice only, its pages left for an
+    /// <see cref="IO.PageWarmer"/>.
+    /// </summary>
+    internal static Array AllocateUninitialized(VoxelType t, long length, bool populate = true)
     {
         if (length < 0 || length > Array.MaxLength)
             throw new VolumeShapeException($"cannot allocate {length} voxels (limit {Array.MaxLength})");
         int n = (int)length;
         return t switch
         {
-            VoxelType.UInt8 => IO.LargeArray.Uninitialized<byte>(n),
-            VoxelType.Int8 => IO.LargeArray.Uninitialized<sbyte>(n),
-            VoxelType.Int16 => IO.LargeArray.Uninitialized<short>(n),
-            VoxelType.UInt16 => IO.LargeArray.Uninitialized<ushort>(n),
-            VoxelType.Int32 => IO.LargeArray.Uninitialized<int>(n),
-            VoxelType.UInt32 => IO.LargeArray.Uninitialized<uint>(n),
-            VoxelType.Float32 => IO.LargeArray.Uninitialized<float>(n),
-            VoxelType.Float64 => IO.LargeArray.Uninitialized<double>(n),
+            VoxelType.UInt8 => Uninitialized<byte>(n, populate),
+            VoxelType.Int8 => Uninitialized<sbyte>(n, populate),
+            VoxelType.Int16 => Uninitialized<short>(n, populate),
+            VoxelType.UInt16 => Uninitialized<ushort>(n, populate),
+            VoxelType.Int32 => Uninitialized<int>(n, populate),
+            VoxelType.UInt32 => Uninitialized<uint>(n, populate),
+            VoxelType.Float32 => Uninitialized<float>(n, populate),
+            VoxelType.Float64 => Uninitialized<double>(n, populate),
             _ => throw new ArgumentOutOfRangeException(nameof(t), t, "unknown voxel type"),
         };
     }
+
+    private static T[] Uninitialized<T>(int n, bool populate) where T : unmanaged =>
+        populate ? IO.LargeArray.Uninitialized<T>(n) : IO.LargeArray.UninitializedUnpopulated<T>(n);
 
     /// <summary>True for the integer types.</summary>
     public static bool IsInteger(VoxelType t) => t is not (VoxelType.Float32 or VoxelType.Float64);

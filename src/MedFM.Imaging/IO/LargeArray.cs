@@ -8,7 +8,9 @@ namespace MedFM.Imaging.IO;
 /// touched, and when their pages are not resident yet they are faulted in by one MADV_POPULATE_WRITE call (Linux 5.14
 /// and later; skipped silently before). On a virtual machine, faulting fresh memory in page by page can cost more than
 /// decoding into it: measured on the 2-core machine of record, a fresh 7.1 MB array took 21 ms to touch page by page,
-/// 8.3 ms with huge pages and 1.6 ms with huge pages and one populate call.
+/// 8.3 ms with huge pages and 1.6 ms with huge pages and one populate call (the first write into the 4 KB pages at the
+/// unaligned ends still costs 2-3 ms more there). An array that a slow producer fills later, such as an inflater, can be
+/// allocated unpopulated instead and its pages faulted in on another core meanwhile (<see cref="PageWarmer"/>).
 /// </summary>
 internal static partial class LargeArray
 {
@@ -29,7 +31,18 @@ internal static partial class LargeArray
     public static T[] Uninitialized<T>(int length, long threshold) where T : unmanaged
     {
         var a = GC.AllocateUninitializedArray<T>(length);
-        Advise(a, threshold);
+        Advise(a, threshold, populate: true);
+        return a;
+    }
+
+    /// <summary>
+    /// As <see cref="Uninitialized{T}(int)"/> with the huge-page advice only: the pages are left for a
+    /// <see cref="PageWarmer"/> to fault in on another core.
+    /// </summary>
+    public static T[] UninitializedUnpopulated<T>(int length) where T : unmanaged
+    {
+        var a = GC.AllocateUninitializedArray<T>(length);
+        Advise(a, Threshold, populate: false);
         return a;
     }
 
@@ -37,7 +50,7 @@ internal static partial class LargeArray
     /// Faults in the pages of an existing array (one populate call) when sampled pages are not resident: for pooled
     /// buffers about to be written whole, whose first use would otherwise fault page by page.
     /// </summary>
-    public static void Prefault<T>(T[] a, long threshold) where T : unmanaged => Advise(a, threshold);
+    public static void Prefault<T>(T[] a, long threshold) where T : unmanaged => Advise(a, threshold, populate: true);
 
     /// <summary>A zero-filled array.</summary>
     public static T[] Zeroed<T>(int length) where T : unmanaged
@@ -49,7 +62,7 @@ internal static partial class LargeArray
         return a;
     }
 
-    private static unsafe void Advise<T>(T[] a, long threshold) where T : unmanaged
+    private static unsafe void Advise<T>(T[] a, long threshold, bool populate) where T : unmanaged
     {
         long bytes = (long)a.Length * sizeof(T);
         if (bytes < threshold || _disabled) return;
@@ -64,12 +77,39 @@ internal static partial class LargeArray
                 end = ((long)p + bytes) & ~(page - 1);
                 // Memory the GC kept from an earlier buffer is resident already: populating it again would only walk its
                 // page tables (10 ms for 300 MB), so a few sampled pages decide.
-                if (end > start && !_populateUnsupported && !Resident(start, end, page)
-                    && Madvise((nint)start, (nuint)(end - start), MadvPopulateWrite) != 0)
-                    _populateUnsupported = true; // EINVAL before Linux 5.14: pages fault in on first touch as usual
+                if (populate && end > start && !Resident(start, end, page)) Populate(start, end);
             }
             catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { _disabled = true; }
         }
+    }
+
+    /// <summary>True when this process can advise and populate memory (Linux with libc's madvise).</summary>
+    internal static bool CanAdvise => !_disabled && !_populateUnsupported;
+
+    /// <summary>
+    /// Faults in the page-aligned range [start, end) by one MADV_POPULATE_WRITE call (contents unchanged); false when that
+    /// failed. Only EINVAL (Linux before 5.14) turns populating off for good: pages then fault in on first touch as
+    /// usual. Other errors (EINTR from a signal, such as the runtime's thread suspension, or ENOMEM) fail just this call.
+    /// </summary>
+    internal static bool Populate(long start, long end)
+    {
+        if (_populateUnsupported || _disabled) return false;
+        try
+        {
+            if (Madvise((nint)start, (nuint)(end - start), MadvPopulateWrite) == 0) return true;
+            if (Marshal.GetLastPInvokeError() == EInval) _populateUnsupported = true;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { _disabled = true; }
+        return false;
+    }
+
+    /// <summary>True when the page-aligned interior of <paramref name="bytes"/> bytes at <paramref name="p"/> is resident (sampled).</summary>
+    internal static bool Resident(long p, long bytes)
+    {
+        long page = Environment.SystemPageSize;
+        long start = (p + page - 1) & ~(page - 1), end = (p + bytes) & ~(page - 1);
+        try { return end <= start || Resident(start, end, page); }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { _disabled = true; return true; }
     }
 
     /// <summary>True when 16 pages spread over [start, end) are all resident (or residency cannot be asked).</summary>
@@ -87,7 +127,9 @@ internal static partial class LargeArray
         return true;
     }
 
-    [LibraryImport("libc", EntryPoint = "madvise")]
+    private const int EInval = 22;
+
+    [LibraryImport("libc", EntryPoint = "madvise", SetLastError = true)]
     private static partial int Madvise(nint address, nuint length, int advice);
 
     [LibraryImport("libc", EntryPoint = "mincore")]

@@ -128,8 +128,9 @@ public static class NiftiReader
 
     /// <summary>
     /// The libdeflate path: inflates the whole gzip file into one buffer sized from the header (grown to the gzip size
-    /// field when that announces a little more) and takes the voxels from it. Returns null, after noting why, when the
-    /// input is unusual: the managed stream then reads it and reports any error exactly as without libdeflate.
+    /// field when that announces a little more) and takes the voxels from it; a .img.gz that holds exactly the voxels is
+    /// inflated straight into the voxel array. Returns null, after noting why, when the input is unusual: the managed
+    /// stream then reads it and reports any error exactly as without libdeflate.
     /// </summary>
     private static Array? ReadNative(ReadOnlySpan<byte> compressed, Layout l, NiftiReadOptions options)
     {
@@ -143,6 +144,20 @@ public static class NiftiReader
         // ISIZE, the last member's size mod 2^32, usually equals the header's expectation; trailing data after the
         // voxels is rare. A hostile ISIZE can only choose between these two capacities.
         uint isize = compressed.Length >= 18 ? BinaryPrimitives.ReadUInt32LittleEndian(compressed[^4..]) : 0;
+        // When ISIZE confirms the header (the usual single-member file), the voxel array is allocated before inflating
+        // and its fresh pages are faulted in on another core meanwhile. libdeflate checks ISIZE against what it
+        // inflates, so a wrong one costs at most this early allocation: of the size the header claims (checked against
+        // the file's length before) and at most MaxEarlyRatio times the compressed size. Every other case allocates
+        // after inflating, as before.
+        bool confirmed = isize >= expected && isize <= expected + margin;
+        Array? target = confirmed && TargetBytes(l, options) <= MaxEarlyRatio * compressed.Length ? AllocateTarget(l, options) : null;
+        using var warmer = target is null ? null : PageWarmer.Start(target, TargetBytes(l, options));
+        if (target is not null && l.Offset == 0 && isize == l.DataBytes && !options.AsFloat32
+            && InflateInto(compressed, RawBytes(target, l)))
+        {
+            InPlaceInflationsOnThisThread++;
+            return FinishStored(target, l, options); // a .img.gz of exactly the voxels: inflated in place, no copy
+        }
         long capacity = isize > expected && isize <= expected + margin ? isize : expected;
         while (true)
         {
@@ -151,7 +166,7 @@ public static class NiftiReader
             try
             {
                 result = NativeGzip.Inflate(compressed, buffer.AsSpan(0, (int)capacity), out int written);
-                if (result == NativeInflateResult.Ok) return FromInflated(buffer.AsSpan(0, written), l, options);
+                if (result == NativeInflateResult.Ok) return FromInflated(buffer.AsSpan(0, written), l, options, target);
             }
             finally { PooledBuffers.Return(buffer); }
             if (result == NativeInflateResult.NoSpace && capacity < expected + margin) { capacity = expected + margin; continue; }
@@ -161,8 +176,30 @@ public static class NiftiReader
         }
     }
 
-    /// <summary>The voxels from a whole inflated file (header included); a short file fails as the stream reader would.</summary>
-    private static Array FromInflated(Span<byte> all, Layout l, NiftiReadOptions options)
+    /// <summary>Largest ratio of voxel array to compressed file for which the array is allocated before inflating.</summary>
+    private const long MaxEarlyRatio = 256;
+
+    /// <summary>How many reads on this thread inflated straight into the voxel array (for tests).</summary>
+    [ThreadStatic] internal static long InPlaceInflationsOnThisThread;
+
+    /// <summary>
+    /// Inflates straight into the voxel array; true when the gzip data fills it exactly. Anything else (data after the
+    /// voxels, too little of it, corrupt input) returns false and the buffered path decides, as it would have anyway.
+    /// </summary>
+    private static bool InflateInto(ReadOnlySpan<byte> compressed, Span<byte> voxels) =>
+        NativeGzip.Inflate(compressed, voxels, out int written) == NativeInflateResult.Ok && written == voxels.Length;
+
+    /// <summary>The array <see cref="FromInflated"/> fills: float32 or the stored type, its pages not faulted in yet.</summary>
+    private static Array AllocateTarget(Layout l, NiftiReadOptions options) =>
+        options.AsFloat32 ? LargeArray.UninitializedUnpopulated<float>((int)l.Elements) : AllocateStored(l, populate: false);
+
+    private static long TargetBytes(Layout l, NiftiReadOptions options) => options.AsFloat32 ? l.Elements * sizeof(float) : l.DataBytes;
+
+    /// <summary>
+    /// The voxels from a whole inflated file (header included) into <paramref name="target"/> (allocated here when null);
+    /// a short file fails as the stream reader would.
+    /// </summary>
+    private static Array FromInflated(Span<byte> all, Layout l, NiftiReadOptions options, Array? target)
     {
         if (all.Length < l.Offset)
             throw new NiftiFormatException(l.Path, all.Length, $"file ends before vox_offset {l.Offset}");
@@ -172,18 +209,18 @@ public static class NiftiReader
         var bytes = all.Slice((int)l.Offset, (int)l.DataBytes);
         if (options.AsFloat32)
         {
-            var result = LargeArray.Uninitialized<float>((int)l.Elements);
+            var result = (float[]?)target ?? LargeArray.Uninitialized<float>((int)l.Elements);
             ToFloat32(bytes, l, result, FloatScaling(l, options.ApplyScaling));
             return result;
         }
-        var raw = AllocateStored(l);
+        var raw = target ?? AllocateStored(l);
         bytes.CopyTo(RawBytes(raw, l));
         return FinishStored(raw, l, options);
     }
 
-    private static Array AllocateStored(Layout l) => l.H.DataType is NiftiDataType.Int64 or NiftiDataType.UInt64
-        ? LargeArray.Uninitialized<long>((int)l.Elements)
-        : VoxelTypes.AllocateUninitialized(l.Stored, l.Elements); // fully overwritten by the caller, or the read fails
+    private static Array AllocateStored(Layout l, bool populate = true) => l.H.DataType is NiftiDataType.Int64 or NiftiDataType.UInt64
+        ? (populate ? LargeArray.Uninitialized<long>((int)l.Elements) : LargeArray.UninitializedUnpopulated<long>((int)l.Elements))
+        : VoxelTypes.AllocateUninitialized(l.Stored, l.Elements, populate); // fully overwritten by the caller, or the read fails
 
     private static Span<byte> RawBytes(Array raw, Layout l) =>
         MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(raw), checked((int)l.DataBytes));
@@ -197,7 +234,9 @@ public static class NiftiReader
 
     private static Array ReadStored(Stream s, Layout l, NiftiReadOptions options)
     {
-        var raw = AllocateStored(l);
+        bool inflating = s is System.IO.Compression.GZipStream;
+        var raw = AllocateStored(l, populate: !inflating);
+        using var warmer = inflating ? PageWarmer.Start(raw, l.DataBytes) : null; // inflating leaves time to fault pages in
         int got = ReadSafely(s, RawBytes(raw, l), l.Path, l.Offset);
         if (got != l.DataBytes)
             throw new NiftiFormatException(l.Path, l.Offset + got, $"voxel data ends after {got} of {l.DataBytes} bytes");
@@ -229,7 +268,9 @@ public static class NiftiReader
     /// <summary>Reads the voxels chunk by chunk straight into a float array (byte swap, conversion and scaling per chunk).</summary>
     private static float[] ReadAsFloat32(Stream s, Layout l, bool applyScaling)
     {
-        var result = LargeArray.Uninitialized<float>((int)l.Elements);
+        bool inflating = s is System.IO.Compression.GZipStream;
+        var result = inflating ? LargeArray.UninitializedUnpopulated<float>((int)l.Elements) : LargeArray.Uninitialized<float>((int)l.Elements);
+        using var warmer = inflating ? PageWarmer.Start(result, l.Elements * sizeof(float)) : null;
         var scaling = FloatScaling(l, applyScaling);
         var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
         try

@@ -155,6 +155,68 @@ public class NiftiNativeInflateTests
         }
     }
 
+    [Fact]
+    public void SizeFieldConfirmingTheHeader_ButSeveralMembersOrALie_ReadsAsTheManagedPath()
+    {
+        var raw = Inflate(File.ReadAllBytes(RepoPaths.TestData("mricron/ch2.nii.gz"))); // 7.1 MB: the voxel array is warmed
+        var expected = NiftiReader.Read(Gzip(raw), "one.nii.gz", Managed);
+        // Two members, the last one as long as the header's whole file: the size field confirms the header, but the
+        // file inflates to 5000 bytes more (ignored after the voxels by both paths).
+        var junk = new byte[5000];
+        new Random(5).NextBytes(junk);
+        var members = Concat(Gzip(raw[..junk.Length]), Gzip(Concat(raw[junk.Length..], junk)));
+        Assert.Equal((uint)raw.Length, BinaryPrimitives.ReadUInt32LittleEndian(members.AsSpan(members.Length - 4)));
+        long inflations = NativeGzip.InflationsOnThisThread, fallbacks = NativeGzip.FallbacksOnThisThread;
+        AssertSame(expected, NiftiReader.Read(members, "members.nii.gz"));
+        Assert.Equal((inflations + 1, fallbacks), (NativeGzip.InflationsOnThisThread, NativeGzip.FallbacksOnThisThread));
+        AssertSameOutcome(() => NiftiReader.Read(members, "members.nii.gz", Managed), () => NiftiReader.Read(members, "members.nii.gz"));
+        // A file 1000 bytes short whose size field claims the full length: libdeflate refuses it (size mismatch) and the
+        // managed stream reports the corrupt gzip, as for any other lying size field.
+        var lying = Gzip(raw[..^1000]);
+        BinaryPrimitives.WriteUInt32LittleEndian(lying.AsSpan(lying.Length - 4), (uint)raw.Length);
+        fallbacks = NativeGzip.FallbacksOnThisThread;
+        var e = AssertSameOutcome(() => NiftiReader.Read(lying, "lying.nii.gz", Managed), () => NiftiReader.Read(lying, "lying.nii.gz"));
+        Assert.IsType<NiftiFormatException>(e);
+        Assert.Equal(fallbacks + 1, NativeGzip.FallbacksOnThisThread);
+    }
+
+    [Theory]
+    [InlineData("exact", true)]
+    [InlineData("trailing", false)] // 3000 bytes after the voxels, announced by the size field
+    [InlineData("members", false)] // two members, the last one as long as the voxels: the in-place inflate runs out of room
+    public void GzippedPairImage_InflatedStraightIntoTheVoxels_OrViaTheBuffer(string layout, bool inPlace)
+    {
+        var dir = Directory.CreateTempSubdirectory("medfm-nifti-pair-").FullName;
+        try
+        {
+            var v = NiftiReader.ReadVolume(RepoPaths.TestData("mricron/ch2.nii.gz"));
+            var hdr = Path.Combine(dir, "ch2.hdr");
+            NiftiWriter.Write(v, hdr);
+            var img = Path.ChangeExtension(hdr, ".img");
+            var voxels = File.ReadAllBytes(img);
+            Assert.Equal(v.GetBytes().Length, voxels.Length); // vox_offset 0: the .img is the voxels alone
+            var junk = new byte[3000];
+            new Random(9).NextBytes(junk);
+            File.WriteAllBytes(img + ".gz", layout switch
+            {
+                "exact" => Gzip(voxels),
+                "trailing" => Gzip(Concat(voxels, junk)),
+                _ => Concat(Gzip(voxels[..junk.Length]), Gzip(Concat(voxels[junk.Length..], junk))),
+            });
+            var expected = NiftiReader.Read(hdr); // the plain .img
+            File.Delete(img);
+            long inflations = NativeGzip.InflationsOnThisThread, fallbacks = NativeGzip.FallbacksOnThisThread;
+            long inPlaceBefore = NiftiReader.InPlaceInflationsOnThisThread;
+            var native = NiftiReader.Read(hdr);
+            Assert.Equal((inflations + 1, fallbacks), (NativeGzip.InflationsOnThisThread, NativeGzip.FallbacksOnThisThread));
+            Assert.Equal(inPlace ? 1 : 0, NiftiReader.InPlaceInflationsOnThisThread - inPlaceBefore);
+            AssertSame(expected, native);
+            AssertSame(expected, NiftiReader.Read(hdr, Managed));
+            AssertSame(NiftiReader.Read(hdr, Managed with { AsFloat32 = true }), NiftiReader.Read(hdr, new NiftiReadOptions { AsFloat32 = true }));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
     private static void AssertSame(NiftiImage expected, NiftiImage actual)
     {
         Assert.Equal(expected.Volume.Shape, actual.Volume.Shape);

@@ -47,6 +47,20 @@ using MedFM.Imaging.Nifti;
 //   2    0.016 / 0.015      0.019 / 0.018  0.020 / 0.019    0.039 / 0.033  0.017 / 0.015       0.020 / 0.018  0.036 / 0.034
 //   ratio (median): 2.2-2.4x stored and 2.1x float32 with the heap kept; 1.8-2.1x stored and 1.7-1.8x float32 with
 //   fresh memory (the pooled buffers are given back by the aggressive collection and faulted in again).
+// Measured again later, the loss was elsewhere: the pooled buffers survive the aggressive collection, but the voxel
+// array is fresh memory in both modes (the GC gives a freed 7 MB array's pages back even after a forced collection), and
+// on this VM a fresh 4 KB page costs microseconds on its first write even after MADV_POPULATE_WRITE: the 7 MB copy took
+// 4-5 ms instead of 0.4 ms, the 28 MB float32 conversion 6 ms instead of 1.5 ms. Now the array is allocated before
+// inflating and its pages are faulted in on the second core meanwhile (IO/PageWarmer). Three runs (load average 1.9-2.0,
+// another job on the machine), wall median / min in seconds:
+//   run  stored, heap kept  stored, fresh  managed inflate  nibabel        float32, heap kept  fresh          nibabel
+//   1    0.017 / 0.015      0.017 / 0.016  0.022 / 0.022    0.034 / 0.034  0.018 / 0.017       0.019 / 0.018  0.036 / 0.035
+//   2    0.015 / 0.014      0.015 / 0.015  0.019 / 0.019    0.037 / 0.034  0.016 / 0.015       0.019 / 0.016  0.035 / 0.035
+//   3    0.016 / 0.015      0.017 / 0.015  0.023 / 0.018    0.041 / 0.034  0.016 / 0.016       0.019 / 0.016  0.044 / 0.035
+//   ratio (median): 2.05-2.55x stored and 2.04-2.71x float32 with the heap kept; 1.96-2.39x stored and 1.89-2.25x
+//   float32 with fresh memory. MedFM's CPU time is now above its wall time (0.020-0.032 s): the faults are paid on the second
+//   core. The floor is libdeflate's 13 ms (ISA-L's igzip, tried, inflates this file in the same 13 ms), so 2.5x
+//   against nibabel's 33-35 ms needs a parallel inflate; the managed inflater (zlib-ng, 17-18 ms) stays below 2x.
 
 int slices = int.Parse(Arg("--slices") ?? "300", CultureInfo.InvariantCulture);
 int size = int.Parse(Arg("--size") ?? "512", CultureInfo.InvariantCulture);

@@ -7,7 +7,7 @@ using MedFM.Tensors.IO;
 using MedFM.Tensors.Memory;
 
 // ViT-B/16 forward (224², logits) against the peers, same machine, same run, same thread count (MEDFM_THREADS):
-//   MedFM.Bench.Vit [repeats] [batch,batch,...] [--ort]
+//   MedFM.Bench.Vit [repeats] [batch,batch,...] [--ort] [--rounds N]
 // The reference (bench/vit/vit_peer.py, TIMM_PATH = a pytorch-image-models checkout) builds timm's vit_base_patch16_224
 // with seeded weights, times it under tuned PyTorch and writes weights, inputs and outputs; MedFM loads the same
 // file strictly through the preset, checks parity of logits and pooled features, and times the same inputs. With
@@ -17,9 +17,12 @@ int threads = EngineInfo.Threads;
 int repeats = args.Length > 0 && int.TryParse(args[0], out var r) ? r : 5;
 int[] batches = args.Length > 1 && !args[1].StartsWith("--") ? args[1].Split(',').Select(int.Parse).ToArray() : [1, 8];
 bool ort = args.Contains("--ort");
+int roundsAt = Array.IndexOf(args, "--rounds");
+int rounds = roundsAt >= 0 && roundsAt + 1 < args.Length && int.TryParse(args[roundsAt + 1], out var rr) && rr > 0 ? rr : 3;
 string root = Peers.Root();
 string dir = Directory.CreateTempSubdirectory("medfm-vit-bench-").FullName;
-Console.WriteLine($"ViT-B/16 224² forward, {threads} thread(s), median of {repeats} after one warm-up; peer files in a temporary folder");
+Console.WriteLine($"ViT-B/16 224² forward, {threads} thread(s), median of {repeats} after one warm-up; MedFM and ONNX Runtime alternate " +
+                  $"{rounds} rounds of {repeats} (medians over all rounds, and ORT/MedFM per round); peer files in a temporary folder");
 var torch = Peers.Run(Path.Combine(root, "bench", "peers", "torch-tuned.sh"),
     new[] { Path.Combine(root, "bench", "vit", "vit_peer.py"), dir, threads.ToString(), repeats.ToString(), string.Join(",", batches) }
         .Concat(ort ? ["--onnx"] : Array.Empty<string>()), threads);
@@ -36,27 +39,46 @@ foreach (int b in batches.Order())
     var x = Tensor.Wrap(input.ToFloat32(), input.Shape);
     Tensor logits = null!, pooled;
     var times = new List<double>();
-    for (int i = 0; i <= repeats; i++)
+    var ortTimes = new List<double>();
+    var roundRatios = new List<double>();
+    System.Text.Json.JsonElement? node = null;
+    Time(1); // warm-up
+    // MedFM and ONNX Runtime take turns, `rounds` times, so a slow minute on this machine falls on both sides.
+    for (int round = 0; round < rounds; round++)
     {
-        var clock = Stopwatch.StartNew();
-        using (var scope = TensorScope.Begin(pool))
-            logits = scope.Keep(model.Forward(x).Contiguous());
-        if (i > 0) times.Add(clock.Elapsed.TotalSeconds);
+        var mine = Time(repeats);
+        times.AddRange(mine);
+        if (!ort) continue;
+        node = Peers.Run("node", new[] { Path.Combine(root, "bench", "peers", "ort-run.mjs"), Path.Combine(dir, "vit_base.onnx"),
+            threads.ToString(), repeats.ToString(), $"image={b}x3x224x224" }, threads, Path.Combine(root, "bench", "peers"));
+        var theirs = node.Value.GetProperty("times_s").EnumerateArray().Select(e => e.GetDouble()).ToList();
+        ortTimes.AddRange(theirs);
+        roundRatios.Add(Peers.Median(theirs) / Peers.Median(mine));
     }
     using (var scope = TensorScope.Begin(pool))
         pooled = scope.Keep(model.Embed(x).Contiguous());
     var (cosL, errL) = Compare(logits, Npy.Read(Path.Combine(dir, $"logits_b{b}.npy")).ToFloat32());
     var (cosP, errP) = Compare(pooled, Npy.Read(Path.Combine(dir, $"pooled_b{b}.npy")).ToFloat32());
     Console.WriteLine($"parity b{b}: logits cosine {cosL:F8} max|Δ|/scale {errL:E2}; pooled cosine {cosP:F8} max|Δ|/scale {errP:E2}");
-    double ours = Peers.Median(times), theirs = Peers.Median(torch.GetProperty("times_s").GetProperty(b.ToString()));
-    string row = $"{$"batch {b} (s)",-22}{ours,10:F3}{theirs,10:F3}{theirs / ours,8:F2}";
-    System.Text.Json.JsonElement? node = null;
+    double ours = Peers.Median(times), torchMedian = Peers.Median(torch.GetProperty("times_s").GetProperty(b.ToString()));
+    string row = $"{$"batch {b} (s)",-22}{ours,10:F3}{torchMedian,10:F3}{torchMedian / ours,8:F2}";
     if (ort)
     {
-        node = Peers.Run("node", new[] { Path.Combine(root, "bench", "peers", "ort-run.mjs"), Path.Combine(dir, "vit_base.onnx"),
-            threads.ToString(), repeats.ToString(), $"image={b}x3x224x224" }, threads, Path.Combine(root, "bench", "peers"));
-        double t = node.Value.GetProperty("median_s").GetDouble();
-        row += $"{t,10:F3}{t / ours,8:F2}";
+        double t = Peers.Median(ortTimes);
+        row += $"{t,10:F3}{t / ours,8:F2}   per round {string.Join(" ", roundRatios.Select(q => q.ToString("F2")))}";
+    }
+
+    List<double> Time(int count)
+    {
+        var measured = new List<double>();
+        for (int i = 0; i < count; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            using (var scope = TensorScope.Begin(pool))
+                logits = scope.Keep(model.Forward(x).Contiguous());
+            measured.Add(clock.Elapsed.TotalSeconds);
+        }
+        return measured;
     }
     // Batches run in increasing order, so the peak so far is what a process running this batch alone would reach.
     row += $"   peak RSS: MedFM {Process.GetCurrentProcess().PeakWorkingSet64 / 1e9:F2} GB" +

@@ -29,7 +29,7 @@ public sealed partial class Tensor
         var x = this;
         return approximate switch
         {
-            "none" => Unary<GeluOp>(this, "gelu").Record("gelu", new[] { this }, g => new[] { FusedBackward<Activations.GeluBackward>(x, g) }),
+            "none" => Unary<GeluOp>(this, "gelu").Record("gelu", new[] { this }, g => new[] { GeluBackward(x, g) }),
             "tanh" => Unary<GeluTanhOp>(this, "gelu").Record("gelu_tanh", new[] { this }, g => new[] { FusedBackward<Activations.GeluTanhBackward>(x, g) }),
             _ => throw new TensorException("gelu", $"approximate must be 'none' or 'tanh', got '{approximate}'"),
         };

@@ -79,6 +79,33 @@ public class VecMathTests
     }
 
     [Fact]
+    public void SixteenLaneGeluBackwardIsBitIdenticalToTheEightLaneMap()
+    {
+        var rng = new System.Random(7);
+        var xs = new[] { 0f, -0f, 0.875f * 1.4142135f, -13f, -14f, -20f, 9.5f, float.NaN, float.PositiveInfinity, float.NegativeInfinity, 1e-20f, -3e-39f }
+            .Concat(Enumerable.Range(0, 8195).Select(i => (float)((rng.NextDouble() - 0.5) * (i % 2 == 0 ? 8 : 40))))
+            .ToArray();
+        var gs = xs.Select((_, i) => (float)(rng.NextDouble() * 4 - 2) * (i % 97 == 0 ? 0f : 1f)).ToArray();
+        var narrow = new float[xs.Length];
+        VecMap.Run<Activations.GeluBackward>(xs, gs, narrow);
+        var wide = new float[xs.Length];
+        VecMath512.GeluBackwardSpan(xs, gs, wide);   // 16 lanes where the CPU has AVX-512, the 8-lane map for the tail
+        for (int i = 0; i < xs.Length; i++)
+            Assert.True(BitConverter.SingleToInt32Bits(narrow[i]) == BitConverter.SingleToInt32Bits(wide[i]) || (float.IsNaN(narrow[i]) && float.IsNaN(wide[i])),
+                $"gelu'({xs[i]:R})·{gs[i]:R}: {wide[i]:R} (wide) vs {narrow[i]:R} (8 lanes)");
+        // Through autograd, large enough to run on the thread team: the same bits as the 8-lane map.
+        const int n = 40_003;
+        var big = Enumerable.Range(0, n).Select(i => xs[i % xs.Length]).Where(float.IsFinite).Take(n - 20).ToArray();
+        var bigG = Enumerable.Range(0, big.Length).Select(i => gs[(i * 7) % gs.Length]).ToArray();
+        Assert.True(big.Length >= VecMap.ParallelThreshold);
+        var x = Tensor.Wrap(big, big.Length).RequireGrad();
+        x.Gelu().Mul(Tensor.Wrap(bigG, big.Length)).Sum().Backward();
+        var expected = new float[big.Length];
+        VecMap.Run<Activations.GeluBackward>(big, bigG, expected);
+        Assert.Equal(expected, x.Grad!.ToArray());
+    }
+
+    [Fact]
     public void ExpEdgeCases()
     {
         Assert.Equal(0f, VecMath.Exp(float.NegativeInfinity));

@@ -22,9 +22,7 @@ using MedFM.Tensors.Memory;
 // in place of its time and makes the exit code 1. Ratio = peer time / MedFM time (> 1: MedFM faster).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 int threads = EngineInfo.Threads;
-int roundsAt = Array.IndexOf(args, "--rounds");
-int rounds = roundsAt >= 0 && roundsAt + 1 < args.Length && int.TryParse(args[roundsAt + 1], out var rr) && rr > 0 ? rr : 3;
-string[] numbers = args.Where((a, i) => !a.StartsWith("--") && !(roundsAt >= 0 && i == roundsAt + 1)).ToArray();
+var (rounds, numbers) = Peers.RoundsAndPositional(args);
 bool ort = args.Contains("--ort");
 int repeats = Arg(0, 3), imageBatch = Arg(1, 8), textBatch = Arg(2, 64), context = Arg(3, 77), bertContext = Arg(4, 256);
 string root = Peers.Root();

@@ -22,9 +22,7 @@ using MedFM.Training.Optim;
 // faster), also printed per round.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 int threads = EngineInfo.Threads;
-int roundsAt = Array.IndexOf(args, "--rounds");
-int rounds = roundsAt >= 0 && roundsAt + 1 < args.Length && int.TryParse(args[roundsAt + 1], out var rr) && rr > 0 ? rr : 3;
-string[] numbers = args.Where((a, i) => !a.StartsWith("--") && !(roundsAt >= 0 && i == roundsAt + 1)).ToArray();
+var (rounds, numbers) = Peers.RoundsAndPositional(args);
 int steps = numbers.Length > 0 ? int.Parse(numbers[0]) : 8, batch = numbers.Length > 1 ? int.Parse(numbers[1]) : 16;
 int warmup = numbers.Length > 2 ? int.Parse(numbers[2]) : 4;
 string root = Peers.Root();

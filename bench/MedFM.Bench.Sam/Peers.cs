@@ -28,6 +28,17 @@ internal static class Peers
         return JsonDocument.Parse(last).RootElement.Clone();
     }
 
+    /// <summary>
+    /// The benchmark's rounds (--rounds N, default 3: MedFM and a peer take turns that many times) and its positional
+    /// arguments (every argument that is neither an option nor the value of --rounds).
+    /// </summary>
+    public static (int Rounds, string[] Positional) RoundsAndPositional(string[] args)
+    {
+        int at = Array.IndexOf(args, "--rounds");
+        int rounds = at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], out var r) && r > 0 ? r : 3;
+        return (rounds, args.Where((a, i) => !a.StartsWith("--") && !(at >= 0 && i == at + 1)).ToArray());
+    }
+
     public static double Median(IEnumerable<double> values)
     {
         var s = values.Order().ToArray();

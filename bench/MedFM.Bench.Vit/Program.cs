@@ -14,11 +14,10 @@ using MedFM.Tensors.Memory;
 // --ort the exported ONNX model is timed on ONNX Runtime (bench/peers/setup.sh installs it). Ratio = peer / MedFM.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 int threads = EngineInfo.Threads;
-int repeats = args.Length > 0 && int.TryParse(args[0], out var r) ? r : 5;
-int[] batches = args.Length > 1 && !args[1].StartsWith("--") ? args[1].Split(',').Select(int.Parse).ToArray() : [1, 8];
+var (rounds, positional) = Peers.RoundsAndPositional(args);
+int repeats = positional.Length > 0 && int.TryParse(positional[0], out var r) ? r : 5;
+int[] batches = positional.Length > 1 ? positional[1].Split(',').Select(int.Parse).ToArray() : [1, 8];
 bool ort = args.Contains("--ort");
-int roundsAt = Array.IndexOf(args, "--rounds");
-int rounds = roundsAt >= 0 && roundsAt + 1 < args.Length && int.TryParse(args[roundsAt + 1], out var rr) && rr > 0 ? rr : 3;
 string root = Peers.Root();
 string dir = Directory.CreateTempSubdirectory("medfm-vit-bench-").FullName;
 Console.WriteLine($"ViT-B/16 224² forward, {threads} thread(s), median of {repeats} after one warm-up; MedFM and ONNX Runtime alternate " +

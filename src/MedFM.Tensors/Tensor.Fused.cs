@@ -167,27 +167,15 @@ public sealed partial class Tensor
     /// The gradient of an elementwise op in one fused pass: map(a, g) with a = the op's saved input or output
     /// (same shape as g), split over the thread team when large.
     /// </summary>
-    /// <summary>g·GELU′(a), 16 lanes wide where the CPU allows (bit-identical to FusedBackward&lt;GeluBackward&gt;).</summary>
-    internal static Tensor GeluBackward(Tensor a, Tensor g)
-    {
-        var ac = a.Detach().Contiguous();
-        var gc = g.Contiguous();
-        var r = new Tensor(a.ShapeArray());
-        float[] af = ac.FloatData, gf = gc.FloatData, rf = r.FloatData;
-        int ao = ac.Offset, go = gc.Offset, ro = r.Offset, n = r.Numel;
-        if (n < VecMap.ParallelThreshold) VecMath512.GeluBackwardSpan(af.AsSpan(ao, n), gf.AsSpan(go, n), rf.AsSpan(ro, n));
-        else
-            Parallel.ThreadTeam.Default.For(n, (lo, hi) =>
-                VecMath512.GeluBackwardSpan(af.AsSpan(ao + lo, hi - lo), gf.AsSpan(go + lo, hi - lo), rf.AsSpan(ro + lo, hi - lo)), 4096);
-        return r;
-    }
+    internal static Tensor FusedBackward<TMap>(Tensor a, Tensor g) where TMap : IVecMap2 => FusedBackward(a, g, VecMap.Run<TMap>);
 
-    internal static Tensor FusedBackward<TMap>(Tensor a, Tensor g) where TMap : IVecMap2
+    /// <summary>run(a, g) elementwise into a new tensor shaped as a, on the thread team when large (a backward from its input and upstream gradient).</summary>
+    internal static Tensor FusedBackward(Tensor a, Tensor g, VecMap.SpanMap2 run)
     {
         var ac = a.Detach().Contiguous();
         var gc = g.Contiguous();
         var r = new Tensor(a.ShapeArray());
-        VecMap.RunParallel<TMap>(ac.FloatData, ac.Offset, gc.FloatData, gc.Offset, r.FloatData, r.Offset, r.Numel);
+        VecMap.RunParallel(run, ac.FloatData, ac.Offset, gc.FloatData, gc.Offset, r.FloatData, r.Offset, r.Numel);
         return r;
     }
 }

@@ -47,16 +47,18 @@ public static class VecMap
         if (i < n) VecMath.StorePartial(TMap.Map(VecMath.LoadPartial(a[i..n]), VecMath.LoadPartial(b[i..n])), d[i..n]);
     }
 
-    /// <summary>Runs a two-input map over large spans split across the thread team (arrays, since lambdas cannot hold spans).</summary>
-    public static void RunParallel<TMap>(float[] a, int aOffset, float[] b, int bOffset, float[] d, int dOffset, int count)
-        where TMap : IVecMap2
+    /// <summary>A two-input elementwise routine over spans (d[i] from a[i], b[i]), such as <see cref="Run{TMap}(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>.</summary>
+    public delegate void SpanMap2(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> d);
+
+    /// <summary>Runs a two-input routine over large spans split across the thread team (arrays, since lambdas cannot hold spans).</summary>
+    public static void RunParallel(SpanMap2 run, float[] a, int aOffset, float[] b, int bOffset, float[] d, int dOffset, int count)
     {
         if (count < ParallelThreshold)
         {
-            Run<TMap>(a.AsSpan(aOffset, count), b.AsSpan(bOffset, count), d.AsSpan(dOffset, count));
+            run(a.AsSpan(aOffset, count), b.AsSpan(bOffset, count), d.AsSpan(dOffset, count));
             return;
         }
         Parallel.ThreadTeam.Default.For(count, (lo, hi) =>
-            Run<TMap>(a.AsSpan(aOffset + lo, hi - lo), b.AsSpan(bOffset + lo, hi - lo), d.AsSpan(dOffset + lo, hi - lo)), 4096);
+            run(a.AsSpan(aOffset + lo, hi - lo), b.AsSpan(bOffset + lo, hi - lo), d.AsSpan(dOffset + lo, hi - lo)), 4096);
     }
 }

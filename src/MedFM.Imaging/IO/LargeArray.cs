@@ -70,18 +70,22 @@ internal static partial class LargeArray
         {
             try
             {
-                long start = ((long)p + HugePage - 1) & ~(HugePage - 1), end = ((long)p + bytes) & ~(HugePage - 1);
+                var (start, end) = Interior((long)p, bytes, HugePage);
                 if (end > start) _ = Madvise((nint)start, (nuint)(end - start), MadvHugepage);
-                long page = Environment.SystemPageSize;
-                start = ((long)p + page - 1) & ~(page - 1);
-                end = ((long)p + bytes) & ~(page - 1);
+                (start, end) = Interior((long)p, bytes, Environment.SystemPageSize);
                 // Memory the GC kept from an earlier buffer is resident already: populating it again would only walk its
                 // page tables (10 ms for 300 MB), so a few sampled pages decide.
-                if (populate && end > start && !Resident(start, end, page)) Populate(start, end);
+                if (populate && end > start && !Resident(start, end, Environment.SystemPageSize)) Populate(start, end);
             }
             catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { _disabled = true; }
         }
     }
+
+    /// <summary>The whole <paramref name="unit"/>-aligned units inside <paramref name="bytes"/> bytes at <paramref name="p"/> (empty when end ≤ start).</summary>
+    private static (long Start, long End) Interior(long p, long bytes, long unit) => ((p + unit - 1) & ~(unit - 1), (p + bytes) & ~(unit - 1));
+
+    /// <summary>The whole pages inside <paramref name="bytes"/> bytes at <paramref name="p"/>: what madvise may touch without reaching past them.</summary>
+    internal static (long Start, long End) PageInterior(long p, long bytes) => Interior(p, bytes, Environment.SystemPageSize);
 
     /// <summary>True when this process can advise and populate memory (Linux with libc's madvise).</summary>
     internal static bool CanAdvise => !_disabled && !_populateUnsupported;
@@ -106,9 +110,8 @@ internal static partial class LargeArray
     /// <summary>True when the page-aligned interior of <paramref name="bytes"/> bytes at <paramref name="p"/> is resident (sampled).</summary>
     internal static bool Resident(long p, long bytes)
     {
-        long page = Environment.SystemPageSize;
-        long start = (p + page - 1) & ~(page - 1), end = (p + bytes) & ~(page - 1);
-        try { return end <= start || Resident(start, end, page); }
+        var (start, end) = PageInterior(p, bytes);
+        try { return end <= start || Resident(start, end, Environment.SystemPageSize); }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { _disabled = true; return true; }
     }
 

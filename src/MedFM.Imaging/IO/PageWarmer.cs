@@ -49,8 +49,7 @@ internal sealed class PageWarmer : IDisposable
             if (LargeArray.Resident((long)p, bytes)) return null;
             if (Environment.ProcessorCount < 2)
             {
-                long page = Environment.SystemPageSize;
-                long start = ((long)p + page - 1) & ~(page - 1), end = ((long)p + bytes) & ~(page - 1);
+                var (start, end) = LargeArray.PageInterior((long)p, bytes);
                 if (end > start) LargeArray.Populate(start, end);
                 return null;
             }
@@ -71,7 +70,7 @@ internal sealed class PageWarmer : IDisposable
             fixed (byte* p = &MemoryMarshal.GetArrayDataReference(_array)) // pinned while it works
             {
                 long page = Environment.SystemPageSize;
-                long start = ((long)p + page - 1) & ~(page - 1), end = ((long)p + _bytes) & ~(page - 1);
+                var (start, end) = LargeArray.PageInterior((long)p, _bytes);
                 // The first step holds the 4 KB pages of the unaligned head, the ones a caller writing from the front
                 // (a streaming inflater) meets first; the rest goes from the end backwards, towards such a caller.
                 long head = Math.Min(end, (start + Step) & ~(Step - 1));

@@ -31,6 +31,9 @@ public sealed class Storage
 
     [ThreadStatic] internal static int MetaDepth;
 
+    /// <summary>Open <see cref="Tensor.SkipInitScope"/>s on this thread.</summary>
+    [ThreadStatic] internal static int SkipInitDepth;
+
     internal bool IsPooled => pool is not null;
 
     private int version;

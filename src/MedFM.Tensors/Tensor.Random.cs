@@ -10,9 +10,11 @@ public sealed partial class Tensor
     public static Tensor Rand(Generator? gen, int[] shape, float low = 0f, float high = 1f)
     {
         var g = gen ?? Generator.Default;
-        var t = new Tensor(Checked(shape, "rand"));
+        bool skip = Storage.SkipInitDepth > 0;
+        var t = new Tensor(Checked(shape, "rand"), DType.Float32, zero: skip);
         if (t.Storage.IsMeta) return t;
         ulong start = g.Advance(t.Numel);
+        if (skip) return t;
         var data = t.FloatData;
         ulong seed = g.Seed;
         float scale = high - low;
@@ -29,9 +31,11 @@ public sealed partial class Tensor
     public static Tensor Randn(Generator? gen, int[] shape, float mean = 0f, float std = 1f)
     {
         var g = gen ?? Generator.Default;
-        var t = new Tensor(Checked(shape, "randn"));
+        bool skip = Storage.SkipInitDepth > 0;
+        var t = new Tensor(Checked(shape, "randn"), DType.Float32, zero: skip);
         if (t.Storage.IsMeta) return t;
         ulong start = g.Advance(t.Numel);
+        if (skip) return t;
         var data = t.FloatData;
         ulong seed = g.Seed;
         ThreadTeam.Default.For(t.Numel, (lo, hi) =>

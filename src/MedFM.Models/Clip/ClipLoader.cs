@@ -35,7 +35,8 @@ public static class ClipLoader
             entries[key] = value;
             shapes[key] = scalar ? [] : value.Shape;
         }
-        var model = new ClipModel(config);
+        ClipModel model;
+        using (Tensor.SkipInitScope()) model = new ClipModel(config); // the strict load overwrites every parameter
         try
         {
             report = model.LoadStateDictInto(shapes, (key, target) => entries[key].CopyInto(target), strict: true);

@@ -25,7 +25,8 @@ public static class ResNetLoader
     public static ResNetLoadResult LoadWithReport(ResNetPreset preset, string checkpointPath, bool strict = true)
     {
         using var sd = CheckpointFile.LoadStateDict(checkpointPath);
-        var model = new ResNet(preset.Config);
+        ResNet model;
+        using (strict ? Tensor.SkipInitScope() : null) model = new ResNet(preset.Config); // a strict load overwrites every parameter
         var result = LoadInto(model, preset.Name, sd, strict, Path.GetFileName(checkpointPath));
         model.Eval();
         return result;

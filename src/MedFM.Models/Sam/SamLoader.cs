@@ -1,6 +1,7 @@
 using MedFM.Models.Checkpoints;
 using MedFM.Models.Loading;
 using MedFM.NN;
+using MedFM.Tensors;
 
 namespace MedFM.Models.Sam;
 
@@ -21,7 +22,8 @@ public static class SamLoader
     /// <summary>Loads from an opened state dict (the caller owns it); <paramref name="source"/> names it in errors.</summary>
     public static SamModel Load(SamConfig config, IReadOnlyDictionary<string, CheckpointTensor> state, string source, bool strict, out LoadReport report)
     {
-        var model = new SamModel(config);
+        SamModel model;
+        using (strict ? Tensor.SkipInitScope() : null) model = new SamModel(config); // a strict load overwrites every parameter
         try
         {
             report = state.LoadInto(model, key => key.StartsWith("module.", StringComparison.Ordinal) ? key["module.".Length..] : key, strict);

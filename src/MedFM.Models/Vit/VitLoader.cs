@@ -22,7 +22,8 @@ public static class VitLoader
     {
         var found = CheckpointFile.Load(checkpointPath, statePath);
         using var sd = found.StateDict;
-        var model = new VisionTransformer(preset.Config);
+        VisionTransformer model;
+        using (strict ? Tensor.SkipInitScope() : null) model = new VisionTransformer(preset.Config); // a strict load overwrites every parameter
         var (plan, report) = LoadInto(model, preset, sd, strict, Path.GetFileName(checkpointPath));
         model.Eval();
         return new VitLoadResult(model, plan, report, found.Path);

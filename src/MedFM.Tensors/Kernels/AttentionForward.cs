@@ -80,7 +80,7 @@ internal static unsafe class AttentionForward
             GemmPack<K>.A(false, qRows, ql.RowStride, 0, rows, 0, e, s.APacked);
             var packedQ = new Span<float>(s.APacked, GemmBlocking.RoundUp(rows, K.MR) * e);
             System.Numerics.Tensors.TensorPrimitives.Multiply(packedQ, p.Scale, packedQ);
-            GemmKernels.Block<K>(s.APacked, s.KPacked, rows, lk, e, s.S, lds, 1f, 0f);
+            GemmKernels.Block<K>(s.APacked, s.KPacked, rows, lk, e, s.S, lds, false);
             p.Bias?.AddTile(head, i0, rows, 0, lk, s.S, lds);
             for (int r = 0; r < rows; r++)
             {
@@ -94,7 +94,7 @@ internal static unsafe class AttentionForward
             GemmPack<K>.A(false, s.S, lds, 0, rows, 0, lk, s.APacked);
             var ol = p.OutRows;
             float* o = op + outOffset + ol.Offset(head, i0);
-            GemmKernels.Block<K>(s.APacked, s.VPacked, rows, p.Ev, lk, o, ol.RowStride, 1f, 0f);
+            GemmKernels.Block<K>(s.APacked, s.VPacked, rows, p.Ev, lk, o, ol.RowStride, false);
             for (int r = 0; r < rows; r++)
             {
                 var orow = new Span<float>(o + (long)r * ol.RowStride, p.Ev);

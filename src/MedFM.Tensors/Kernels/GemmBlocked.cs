@@ -12,8 +12,9 @@ namespace MedFM.Tensors.Kernels;
 /// <item>Split over N (few rows, e.g. m &lt; 4·MR·threads): each thread owns a range of NR-column panels and runs the
 /// whole nest on them alone, packing A itself.</item>
 /// </list>
-/// The KC blocks depend on k only, and every micro-kernel sums an element over one KC block in k order with fused
-/// multiply-adds, so a result is the same whatever the thread count and whichever kernel (AVX-512 or AVX2) ran.
+/// Every micro-kernel carries an element's sum through C from one KC block to the next (loading it into the
+/// accumulators), so each element is one chain of fused multiply-adds over k in order, starting from beta·C (alpha
+/// scales the packed A): a result is the same whatever the thread count, the KC blocks and the kernel (AVX-512 or AVX2).
 /// </summary>
 internal static unsafe class GemmBlocked
 {
@@ -54,7 +55,12 @@ internal unsafe struct GemmBlocked<K> : ITeamJob where K : struct, IGemmKernel
         int threads = team is null || (long)m * n * k < GemmBlocking.ParallelWork || ThreadTeam.InsideTeam ? 1 : team.Threads;
         bool splitM = threads == 1 || tilesM >= 4 * threads || tilesM >= tilesN;
         threads = Math.Min(threads, splitM ? tilesM : tilesN);
-        int kcBlock = GemmBlocking.KcBlock(k);
+        int kcBlock = GemmBlocking.KcBlock(k, K.KC);
+        if (beta != 0 && beta != 1)
+        {
+            GemmStore.Scale(m, n, beta, c, ldc); // C = beta·C once; the product is then summed onto it
+            beta = 1;
+        }
         var job = new GemmBlocked<K>
         {
             a = a, b = b, c = c, lda = lda, ldb = ldb, ldc = ldc, m = m, n = n, k = k, kcBlock = kcBlock,
@@ -99,15 +105,26 @@ internal unsafe struct GemmBlocked<K> : ITeamJob where K : struct, IGemmKernel
                 float* bp = (step & 1) == 0 ? sharedB0 : sharedB1;
                 GemmPack<K>.B(transB, b, ldb, pc, kc, jc, nc, panels * t / nt, panels * (t + 1) / nt, bp);
                 if (nt > 1) barrier.SignalAndWait();
-                float stepBeta = pc == 0 ? beta : 1f;
+                bool accumulate = pc > 0 || beta != 0;
                 var epi = pc + kc >= k ? epilogue : default;
                 for (int ic = r0; ic < r1; ic += MC)
                 {
                     int mc = Math.Min(MC, r1 - ic);
-                    GemmPack<K>.A(transA, a, lda, ic, mc, pc, kc, ap);
-                    GemmKernels.Block<K>(ap, bp, mc, nc, kc, c + (long)ic * ldc + jc, ldc, alpha, stepBeta, epi, jc);
+                    PackA(ic, mc, pc, kc, ap);
+                    GemmKernels.Block<K>(ap, bp, mc, nc, kc, c + (long)ic * ldc + jc, ldc, accumulate, epi, jc);
                 }
             }
+        }
+    }
+
+    /// <summary>Packs an A block, scaled by alpha when it is not 1 (the kernels sum alpha·a·b).</summary>
+    private readonly void PackA(int ic, int mc, int pc, int kc, float* ap)
+    {
+        GemmPack<K>.A(transA, a, lda, ic, mc, pc, kc, ap);
+        if (alpha != 1f)
+        {
+            var packed = new Span<float>(ap, GemmBlocking.RoundUp(mc, MR) * kc);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(packed, alpha, packed);
         }
     }
 
@@ -125,13 +142,13 @@ internal unsafe struct GemmBlocked<K> : ITeamJob where K : struct, IGemmKernel
             {
                 int kc = Math.Min(kcBlock, k - pc);
                 GemmPack<K>.B(transB, b, ldb, pc, kc, jc, nc, 0, panels, bp);
-                float stepBeta = pc == 0 ? beta : 1f;
+                bool accumulate = pc > 0 || beta != 0;
                 var epi = pc + kc >= k ? epilogue : default;
                 for (int ic = 0; ic < m; ic += MC)
                 {
                     int mc = Math.Min(MC, m - ic);
-                    GemmPack<K>.A(transA, a, lda, ic, mc, pc, kc, ap);
-                    GemmKernels.Block<K>(ap, bp, mc, nc, kc, c + (long)ic * ldc + jc, ldc, alpha, stepBeta, epi, jc);
+                    PackA(ic, mc, pc, kc, ap);
+                    GemmKernels.Block<K>(ap, bp, mc, nc, kc, c + (long)ic * ldc + jc, ldc, accumulate, epi, jc);
                 }
             }
         }

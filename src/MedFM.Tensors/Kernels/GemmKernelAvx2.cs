@@ -16,13 +16,25 @@ internal static unsafe class GemmKernelAvx2
 
     public static bool IsSupported => Avx2.IsSupported && Fma.IsSupported;
 
-    /// <summary>C[0..6, 0..16] = alpha · Σ_p a[p] ⊗ b[p] + beta · C (beta = 0: C is not read).</summary>
+    /// <summary>
+    /// C[0..6, 0..16] = C + Σ_p a[p] ⊗ b[p] when accumulating, else Σ_p a[p] ⊗ b[p] (C not read): each element one
+    /// chain of fused multiply-adds over p in order, starting from C's value or from zero.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
+    public static void Tile(int kc, float* a, float* b, float* c, int ldc, bool accumulate)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        PrefetchTile(c, ldc);
+        if (accumulate)
+        {
+            LoadRow(c, out c00, out c01);
+            LoadRow(c + ldc, out c10, out c11);
+            LoadRow(c + 2 * ldc, out c20, out c21);
+            LoadRow(c + 3 * ldc, out c30, out c31);
+            LoadRow(c + 4 * ldc, out c40, out c41);
+            LoadRow(c + 5 * ldc, out c50, out c51);
+        }
+        else PrefetchTile(c, ldc);
         int p = 0;
         for (; p + 2 <= kc; p += 2)
         {
@@ -32,24 +44,12 @@ internal static unsafe class GemmKernelAvx2
             b += 2 * NR;
         }
         if (p < kc) Step(a, b, ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, ref c40, ref c41, ref c50, ref c51);
-        var va = Vector256.Create(alpha);
-        if (beta == 0)
-        {
-            StoreRow(c, va, c00, c01);
-            StoreRow(c + ldc, va, c10, c11);
-            StoreRow(c + 2 * ldc, va, c20, c21);
-            StoreRow(c + 3 * ldc, va, c30, c31);
-            StoreRow(c + 4 * ldc, va, c40, c41);
-            StoreRow(c + 5 * ldc, va, c50, c51);
-            return;
-        }
-        var vb = Vector256.Create(beta);
-        UpdateRow(c, va, vb, c00, c01);
-        UpdateRow(c + ldc, va, vb, c10, c11);
-        UpdateRow(c + 2 * ldc, va, vb, c20, c21);
-        UpdateRow(c + 3 * ldc, va, vb, c30, c31);
-        UpdateRow(c + 4 * ldc, va, vb, c40, c41);
-        UpdateRow(c + 5 * ldc, va, vb, c50, c51);
+        StoreRow(c, c00, c01);
+        StoreRow(c + ldc, c10, c11);
+        StoreRow(c + 2 * ldc, c20, c21);
+        StoreRow(c + 3 * ldc, c30, c31);
+        StoreRow(c + 4 * ldc, c40, c41);
+        StoreRow(c + 5 * ldc, c50, c51);
     }
 
     /// <summary>One k step: two B vectors, six A broadcasts, twelve FMAs.</summary>
@@ -93,17 +93,16 @@ internal static unsafe class GemmKernelAvx2
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow(float* c, Vector256<float> alpha, Vector256<float> x0, Vector256<float> x1)
+    private static void LoadRow(float* c, out Vector256<float> x0, out Vector256<float> x1)
     {
-        Avx.Store(c, Avx.Multiply(alpha, x0));
-        Avx.Store(c + 8, Avx.Multiply(alpha, x1));
+        x0 = Avx.LoadVector256(c);
+        x1 = Avx.LoadVector256(c + 8);
     }
 
-    /// <summary>c = fma(alpha, acc, beta · c): the same rounding as the scalar edge store.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void UpdateRow(float* c, Vector256<float> alpha, Vector256<float> beta, Vector256<float> x0, Vector256<float> x1)
+    private static void StoreRow(float* c, Vector256<float> x0, Vector256<float> x1)
     {
-        Avx.Store(c, Fma.MultiplyAdd(alpha, x0, Avx.Multiply(beta, Avx.LoadVector256(c))));
-        Avx.Store(c + 8, Fma.MultiplyAdd(alpha, x1, Avx.Multiply(beta, Avx.LoadVector256(c + 8))));
+        Avx.Store(c, x0);
+        Avx.Store(c + 8, x1);
     }
 }

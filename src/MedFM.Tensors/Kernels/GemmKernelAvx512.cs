@@ -17,18 +17,51 @@ internal static unsafe class GemmKernelAvx512
 
     public static bool IsSupported => Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
 
-    /// <summary>C[0..12, 0..32] = alpha · Σ_p a[p] ⊗ b[p] + beta · C (beta = 0: C is not read).</summary>
+    /// <summary>
+    /// C[0..12, 0..32] = C + Σ_p a[p] ⊗ b[p] when accumulating, else Σ_p a[p] ⊗ b[p] (C not read): each element one
+    /// chain of fused multiply-adds over p in order, starting from C's value or from zero.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
+    public static void Tile(int kc, float* a, float* b, float* c, int ldc, bool accumulate)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default;
         Vector512<float> c90 = default, c91 = default, ca0 = default, ca1 = default, cb0 = default, cb1 = default;
-        for (int r = 0; r < MR; r++)
+        if (accumulate)
         {
-            Sse.Prefetch0(c + (long)r * ldc);
-            Sse.Prefetch0(c + (long)r * ldc + NR - 1);
+            c00 = Avx512F.LoadVector512(c);
+            c01 = Avx512F.LoadVector512(c + 16);
+            c10 = Avx512F.LoadVector512(c + ldc);
+            c11 = Avx512F.LoadVector512(c + ldc + 16);
+            c20 = Avx512F.LoadVector512(c + 2L * ldc);
+            c21 = Avx512F.LoadVector512(c + 2L * ldc + 16);
+            c30 = Avx512F.LoadVector512(c + 3L * ldc);
+            c31 = Avx512F.LoadVector512(c + 3L * ldc + 16);
+            c40 = Avx512F.LoadVector512(c + 4L * ldc);
+            c41 = Avx512F.LoadVector512(c + 4L * ldc + 16);
+            c50 = Avx512F.LoadVector512(c + 5L * ldc);
+            c51 = Avx512F.LoadVector512(c + 5L * ldc + 16);
+            c60 = Avx512F.LoadVector512(c + 6L * ldc);
+            c61 = Avx512F.LoadVector512(c + 6L * ldc + 16);
+            c70 = Avx512F.LoadVector512(c + 7L * ldc);
+            c71 = Avx512F.LoadVector512(c + 7L * ldc + 16);
+            c80 = Avx512F.LoadVector512(c + 8L * ldc);
+            c81 = Avx512F.LoadVector512(c + 8L * ldc + 16);
+            c90 = Avx512F.LoadVector512(c + 9L * ldc);
+            c91 = Avx512F.LoadVector512(c + 9L * ldc + 16);
+            ca0 = Avx512F.LoadVector512(c + 10L * ldc);
+            ca1 = Avx512F.LoadVector512(c + 10L * ldc + 16);
+            cb0 = Avx512F.LoadVector512(c + 11L * ldc);
+            cb1 = Avx512F.LoadVector512(c + 11L * ldc + 16);
+        }
+        else
+        {
+            for (int r = 0; r < 12; r++)
+            {
+                Sse.Prefetch0(c + (long)r * ldc);
+                Sse.Prefetch0(c + (long)r * ldc + NR - 1);
+            }
         }
         // Two k steps per iteration (the JIT keeps all 24 accumulators in registers only when the FMAs are written
         // out in the loop body; a helper taking them by reference spills and measured 8% slower).
@@ -154,21 +187,18 @@ internal static unsafe class GemmKernelAvx512
             cb0 = Avx512F.FusedMultiplyAdd(av, b0, cb0);
             cb1 = Avx512F.FusedMultiplyAdd(av, b1, cb1);
                 }
-        var va = Vector512.Create(alpha);
-        var vb = Vector512.Create(beta);
-        bool read = beta != 0;
-        Row(c, va, vb, read, c00, c01);
-        Row(c + ldc, va, vb, read, c10, c11);
-        Row(c + 2L * ldc, va, vb, read, c20, c21);
-        Row(c + 3L * ldc, va, vb, read, c30, c31);
-        Row(c + 4L * ldc, va, vb, read, c40, c41);
-        Row(c + 5L * ldc, va, vb, read, c50, c51);
-        Row(c + 6L * ldc, va, vb, read, c60, c61);
-        Row(c + 7L * ldc, va, vb, read, c70, c71);
-        Row(c + 8L * ldc, va, vb, read, c80, c81);
-        Row(c + 9L * ldc, va, vb, read, c90, c91);
-        Row(c + 10L * ldc, va, vb, read, ca0, ca1);
-        Row(c + 11L * ldc, va, vb, read, cb0, cb1);
+        Store(c, c00, c01);
+        Store(c + ldc, c10, c11);
+        Store(c + 2L * ldc, c20, c21);
+        Store(c + 3L * ldc, c30, c31);
+        Store(c + 4L * ldc, c40, c41);
+        Store(c + 5L * ldc, c50, c51);
+        Store(c + 6L * ldc, c60, c61);
+        Store(c + 7L * ldc, c70, c71);
+        Store(c + 8L * ldc, c80, c81);
+        Store(c + 9L * ldc, c90, c91);
+        Store(c + 10L * ldc, ca0, ca1);
+        Store(c + 11L * ldc, cb0, cb1);
     }
 
     /// <summary>
@@ -176,10 +206,33 @@ internal static unsafe class GemmKernelAvx512
     /// 197-token sequence ends in five), half the work of <see cref="Tile"/>, with the same sums in the same order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile6(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
+    public static void Tile6(int kc, float* a, float* b, float* c, int ldc, bool accumulate)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        if (accumulate)
+        {
+            c00 = Avx512F.LoadVector512(c);
+            c01 = Avx512F.LoadVector512(c + 16);
+            c10 = Avx512F.LoadVector512(c + ldc);
+            c11 = Avx512F.LoadVector512(c + ldc + 16);
+            c20 = Avx512F.LoadVector512(c + 2L * ldc);
+            c21 = Avx512F.LoadVector512(c + 2L * ldc + 16);
+            c30 = Avx512F.LoadVector512(c + 3L * ldc);
+            c31 = Avx512F.LoadVector512(c + 3L * ldc + 16);
+            c40 = Avx512F.LoadVector512(c + 4L * ldc);
+            c41 = Avx512F.LoadVector512(c + 4L * ldc + 16);
+            c50 = Avx512F.LoadVector512(c + 5L * ldc);
+            c51 = Avx512F.LoadVector512(c + 5L * ldc + 16);
+        }
+        else
+        {
+            for (int r = 0; r < 6; r++)
+            {
+                Sse.Prefetch0(c + (long)r * ldc);
+                Sse.Prefetch0(c + (long)r * ldc + NR - 1);
+            }
+        }
         for (int p = 0; p < kc; p++, a += MR, b += NR)
         {
             var b0 = Avx512F.LoadVector512(b);
@@ -203,28 +256,18 @@ internal static unsafe class GemmKernelAvx512
             c50 = Avx512F.FusedMultiplyAdd(av, b0, c50);
             c51 = Avx512F.FusedMultiplyAdd(av, b1, c51);
         }
-        var va = Vector512.Create(alpha);
-        var vb = Vector512.Create(beta);
-        bool read = beta != 0;
-        Row(c, va, vb, read, c00, c01);
-        Row(c + ldc, va, vb, read, c10, c11);
-        Row(c + 2L * ldc, va, vb, read, c20, c21);
-        Row(c + 3L * ldc, va, vb, read, c30, c31);
-        Row(c + 4L * ldc, va, vb, read, c40, c41);
-        Row(c + 5L * ldc, va, vb, read, c50, c51);
+        Store(c, c00, c01);
+        Store(c + ldc, c10, c11);
+        Store(c + 2L * ldc, c20, c21);
+        Store(c + 3L * ldc, c30, c31);
+        Store(c + 4L * ldc, c40, c41);
+        Store(c + 5L * ldc, c50, c51);
     }
 
-    /// <summary>c = alpha·acc when beta = 0 (C not read), else c = fma(alpha, acc, beta·c): the scalar edge store's rounding.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Row(float* c, Vector512<float> alpha, Vector512<float> beta, bool read, Vector512<float> x0, Vector512<float> x1)
+    private static void Store(float* c, Vector512<float> x0, Vector512<float> x1)
     {
-        if (!read)
-        {
-            Avx512F.Store(c, Avx512F.Multiply(alpha, x0));
-            Avx512F.Store(c + 16, Avx512F.Multiply(alpha, x1));
-            return;
-        }
-        Avx512F.Store(c, Avx512F.FusedMultiplyAdd(alpha, x0, Avx512F.Multiply(beta, Avx512F.LoadVector512(c))));
-        Avx512F.Store(c + 16, Avx512F.FusedMultiplyAdd(alpha, x1, Avx512F.Multiply(beta, Avx512F.LoadVector512(c + 16))));
+        Avx512F.Store(c, x0);
+        Avx512F.Store(c + 16, x1);
     }
 }

@@ -6,8 +6,8 @@ namespace MedFM.Tensors.Kernels;
 /// <summary>
 /// The portable micro-kernel for CPUs without AVX2/FMA (ARM64 NEON, older x64): the same 6×16 tile and packed
 /// layouts as <see cref="GemmKernelAvx2"/>, written with <see cref="Vector{T}"/>. The 16 columns are covered in
-/// passes of two vectors per row (12 accumulators); the tile is summed into a stack buffer and stored by
-/// <see cref="GemmStore.Edge"/>.
+/// passes of two vectors per row (12 accumulators); the tile is summed in a stack buffer (loaded from C when
+/// accumulating) and copied to C.
 /// </summary>
 [SkipLocalsInit]
 internal static unsafe class GemmKernelPortable
@@ -16,15 +16,19 @@ internal static unsafe class GemmKernelPortable
 
     public static string Name => Vector.IsHardwareAccelerated ? $"Vector{Vector<float>.Count * 32}" : "scalar";
 
-    /// <summary>C[0..6, 0..16] = alpha · Σ_p a[p] ⊗ b[p] + beta · C (beta = 0: C is not read).</summary>
-    public static void Tile(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
+    /// <summary>
+    /// C[0..6, 0..16] = C + Σ_p a[p] ⊗ b[p] when accumulating, else Σ_p a[p] ⊗ b[p] (C not read): each element one
+    /// chain of fused multiply-adds over p in order, as the AVX kernels.
+    /// </summary>
+    public static void Tile(int kc, float* a, float* b, float* c, int ldc, bool accumulate)
     {
         float* acc = stackalloc float[MR * NR];
+        GemmStore.LoadTile(c, ldc, MR, NR, acc, MR, NR, accumulate);
         Accumulate(kc, a, b, acc);
-        GemmStore.Edge(acc, NR, c, ldc, MR, NR, alpha, beta);
+        GemmStore.StoreTile(acc, NR, c, ldc, MR, NR);
     }
 
-    /// <summary>acc[6×16] = Σ_p a[p] ⊗ b[p] (overwritten).</summary>
+    /// <summary>acc[6×16] += Σ_p a[p] ⊗ b[p], one fused multiply-add chain per element.</summary>
     public static void Accumulate(int kc, float* a, float* b, float* acc)
     {
         int w = Vector<float>.Count;
@@ -46,8 +50,12 @@ internal static unsafe class GemmKernelPortable
     private static void Pass2(int kc, float* a, float* b, float* acc)
     {
         int w = Vector<float>.Count;
-        Vector<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        Get(acc, w, out var c00, out var c01);
+        Get(acc + NR, w, out var c10, out var c11);
+        Get(acc + 2 * NR, w, out var c20, out var c21);
+        Get(acc + 3 * NR, w, out var c30, out var c31);
+        Get(acc + 4 * NR, w, out var c40, out var c41);
+        Get(acc + 5 * NR, w, out var c50, out var c51);
         for (int p = 0; p < kc; p++, a += MR, b += NR)
         {
             var b0 = Unsafe.ReadUnaligned<Vector<float>>(b);
@@ -82,7 +90,12 @@ internal static unsafe class GemmKernelPortable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pass1(int kc, float* a, float* b, float* acc)
     {
-        Vector<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+        var c0 = Unsafe.ReadUnaligned<Vector<float>>(acc);
+        var c1 = Unsafe.ReadUnaligned<Vector<float>>(acc + NR);
+        var c2 = Unsafe.ReadUnaligned<Vector<float>>(acc + 2 * NR);
+        var c3 = Unsafe.ReadUnaligned<Vector<float>>(acc + 3 * NR);
+        var c4 = Unsafe.ReadUnaligned<Vector<float>>(acc + 4 * NR);
+        var c5 = Unsafe.ReadUnaligned<Vector<float>>(acc + 5 * NR);
         for (int p = 0; p < kc; p++, a += MR, b += NR)
         {
             var bv = Unsafe.ReadUnaligned<Vector<float>>(b);
@@ -103,11 +116,17 @@ internal static unsafe class GemmKernelPortable
 
     private static void Scalar(int kc, float* a, float* b, float* acc)
     {
-        new Span<float>(acc, MR * NR).Clear();
         for (int p = 0; p < kc; p++, a += MR, b += NR)
         for (int i = 0; i < MR; i++)
         for (int j = 0; j < NR; j++)
             acc[i * NR + j] = MathF.FusedMultiplyAdd(a[i], b[j], acc[i * NR + j]);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Get(float* row, int w, out Vector<float> x0, out Vector<float> x1)
+    {
+        x0 = Unsafe.ReadUnaligned<Vector<float>>(row);
+        x1 = Unsafe.ReadUnaligned<Vector<float>>(row + w);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -17,46 +17,57 @@ internal unsafe interface IGemmKernel
     /// <summary>Whether packing may use the AVX transposes (the portable kernel tests the scalar packing).</summary>
     static abstract bool AvxPacking { get; }
 
-    /// <summary>C[0..MR, 0..NR] = alpha · Σ_p a[p] ⊗ b[p] + beta · C (beta = 0: C is not read).</summary>
-    static abstract void Tile(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta);
+    /// <summary>
+    /// The depth of the KC blocks the products with this kernel are split into (its L1/L2 fit). A block boundary does
+    /// not change a result: the kernels carry each element's chain of fused multiply-adds through C.
+    /// </summary>
+    static abstract int KC { get; }
+
+    /// <summary>
+    /// C[0..MR, 0..NR] = C + Σ_p a[p] ⊗ b[p] when accumulating, else Σ_p a[p] ⊗ b[p] (C not read): each element
+    /// one fused multiply-add chain over p in order, starting from C's value or zero.
+    /// </summary>
+    static abstract void Tile(int kc, float* a, float* b, float* c, int ldc, bool accumulate);
 
     /// <summary>Rows in <see cref="HalfTile"/> (0: the kernel has none; edge tiles then run the full one).</summary>
     static abstract int HalfMR { get; }
 
     /// <summary>The first HalfMR rows of <see cref="Tile"/>, summed identically (edge tiles with few rows).</summary>
-    static abstract void HalfTile(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta);
+    static abstract void HalfTile(int kc, float* a, float* b, float* c, int ldc, bool accumulate);
 }
 
 internal unsafe struct Avx512Kernel : IGemmKernel
 {
     public static int MR => GemmKernelAvx512.MR;
     public static int NR => GemmKernelAvx512.NR;
+    public static int KC => GemmBlocking.KcWide;
     public static bool AvxPacking => true;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Tile(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta) =>
-        GemmKernelAvx512.Tile(kc, a, b, c, ldc, alpha, beta);
+    public static void Tile(int kc, float* a, float* b, float* c, int ldc, bool accumulate) =>
+        GemmKernelAvx512.Tile(kc, a, b, c, ldc, accumulate);
 
     public static int HalfMR => 6;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void HalfTile(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta) =>
-        GemmKernelAvx512.Tile6(kc, a, b, c, ldc, alpha, beta);
+    public static void HalfTile(int kc, float* a, float* b, float* c, int ldc, bool accumulate) =>
+        GemmKernelAvx512.Tile6(kc, a, b, c, ldc, accumulate);
 }
 
 internal unsafe struct Avx2Kernel : IGemmKernel
 {
     public static int MR => GemmKernelAvx2.MR;
     public static int NR => GemmKernelAvx2.NR;
+    public static int KC => GemmBlocking.KC;
     public static bool AvxPacking => true;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Tile(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta) =>
-        GemmKernelAvx2.Tile(kc, a, b, c, ldc, alpha, beta);
+    public static void Tile(int kc, float* a, float* b, float* c, int ldc, bool accumulate) =>
+        GemmKernelAvx2.Tile(kc, a, b, c, ldc, accumulate);
 
     public static int HalfMR => 0;
 
-    public static void HalfTile(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta) =>
+    public static void HalfTile(int kc, float* a, float* b, float* c, int ldc, bool accumulate) =>
         throw new NotSupportedException("no half tile");
 }
 
@@ -64,15 +75,16 @@ internal unsafe struct PortableKernel : IGemmKernel
 {
     public static int MR => GemmKernelPortable.MR;
     public static int NR => GemmKernelPortable.NR;
+    public static int KC => GemmBlocking.KC;
     public static bool AvxPacking => false;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Tile(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta) =>
-        GemmKernelPortable.Tile(kc, a, b, c, ldc, alpha, beta);
+    public static void Tile(int kc, float* a, float* b, float* c, int ldc, bool accumulate) =>
+        GemmKernelPortable.Tile(kc, a, b, c, ldc, accumulate);
 
     public static int HalfMR => 0;
 
-    public static void HalfTile(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta) =>
+    public static void HalfTile(int kc, float* a, float* b, float* c, int ldc, bool accumulate) =>
         throw new NotSupportedException("no half tile");
 }
 
@@ -101,16 +113,17 @@ internal static unsafe class GemmKernels
     public static string Name => UseAvx512 ? "AVX-512F" : UseAvx2 ? "AVX2+FMA" : GemmKernelPortable.Name;
 
     /// <summary>
-    /// The macro-kernel: every MR×NR tile of an mc×nc block of C from a packed A block and a packed B block.
+    /// The macro-kernel: every MR×NR tile of an mc×nc block of C from a packed A block and a packed B block, summed
+    /// onto C when accumulating (a later KC block, or beta = 1), else written.
     /// The B micro-panel (jr loop, outer) stays in L1 while the A panels stream from L2.
     /// </summary>
     [SkipLocalsInit]
-    public static void Block<K>(float* ap, float* bp, int mc, int nc, int kc, float* c, int ldc, float alpha, float beta)
-        where K : struct, IGemmKernel => Block<K>(ap, bp, mc, nc, kc, c, ldc, alpha, beta, default, 0);
+    public static void Block<K>(float* ap, float* bp, int mc, int nc, int kc, float* c, int ldc, bool accumulate)
+        where K : struct, IGemmKernel => Block<K>(ap, bp, mc, nc, kc, c, ldc, accumulate, default, 0);
 
     /// <summary>The macro-kernel with an epilogue applied to each finished tile (col0: C's column of the block's first).</summary>
     [SkipLocalsInit]
-    public static void Block<K>(float* ap, float* bp, int mc, int nc, int kc, float* c, int ldc, float alpha, float beta,
+    public static void Block<K>(float* ap, float* bp, int mc, int nc, int kc, float* c, int ldc, bool accumulate,
         in GemmEpilogue epilogue, int col0)
         where K : struct, IGemmKernel
     {
@@ -128,16 +141,32 @@ internal static unsafe class GemmKernels
                 float* cc = c + (long)ir * ldc + jr;
                 if (mr == mrFull && nr == nrFull)
                 {
-                    K.Tile(kc, apanel, bpanel, cc, ldc, alpha, beta);
+                    // The kernel reads an accumulated tile's C first thing: start the next tile's rows on their way.
+                    if (accumulate && ir + 2 * mrFull <= mc) Prefetch<K>(cc + (long)mrFull * ldc, ldc);
+                    K.Tile(kc, apanel, bpanel, cc, ldc, accumulate);
                 }
                 else
                 {
-                    if (mr <= K.HalfMR) K.HalfTile(kc, apanel, bpanel, tmp, nrFull, 1f, 0f);
-                    else K.Tile(kc, apanel, bpanel, tmp, nrFull, 1f, 0f);
-                    GemmStore.Edge(tmp, nrFull, cc, ldc, mr, nr, alpha, beta);
+                    bool half = mr <= K.HalfMR;
+                    GemmStore.LoadTile(cc, ldc, mr, nr, tmp, half ? K.HalfMR : mrFull, nrFull, accumulate);
+                    if (half) K.HalfTile(kc, apanel, bpanel, tmp, nrFull, true);
+                    else K.Tile(kc, apanel, bpanel, tmp, nrFull, true);
+                    GemmStore.StoreTile(tmp, nrFull, cc, ldc, mr, nr);
                 }
                 if (epi) epilogue.Apply(cc, ldc, mr, nr, col0 + jr);
             }
+        }
+    }
+
+    /// <summary>Prefetches the MR rows × NR columns of a C tile (first and last float of each row).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Prefetch<K>(float* c, int ldc) where K : struct, IGemmKernel
+    {
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported) return;
+        for (int r = 0; r < K.MR; r++, c += ldc)
+        {
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(c);
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(c + K.NR - 1);
         }
     }
 }

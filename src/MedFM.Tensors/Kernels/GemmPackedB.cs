@@ -14,8 +14,8 @@ internal enum GemmKernelKind
 /// <summary>
 /// The whole of op(B) (k×n) packed once for one micro-kernel: the KC blocks of k in order, each block holding
 /// ⌈n/NR⌉ panels of kc×NR floats (the layout <see cref="GemmPack{K}.B"/> writes for one step of the blocked GEMM),
-/// so a product with it packs A only. The KC split is <see cref="GemmBlocking.KcBlock"/>(k), the blocked GEMM's, so
-/// results are bit-identical to an unpacked product on the same kernel.
+/// so a product with it packs A only. The KC split is the kernel's (<see cref="GemmBlocking.KcBlock"/>); as the
+/// kernels carry each element's sum through C, results are bit-identical to an unpacked product.
 /// </summary>
 internal sealed unsafe class GemmPackedB
 {
@@ -67,21 +67,25 @@ internal sealed unsafe class GemmPackedB
     /// <summary>Panel <paramref name="panel"/> of the KC block starting at depth <paramref name="p0"/> (blocks before it are full).</summary>
     public float* Panel(int p0, int kc, int panel) => Data + (long)p0 * PaddedN + (long)panel * NR * kc;
 
-    /// <summary>Packs op(B) for the micro-kernel in use now.</summary>
-    public static GemmPackedB Pack(bool transB, float* b, int ldb, int k, int n)
+    /// <summary>
+    /// Packs op(B) for the micro-kernel in use now, in KC blocks of at most <paramref name="kcMax"/> (0: the kernel's
+    /// own KC; another depth changes the speed, never the result).
+    /// </summary>
+    public static GemmPackedB Pack(bool transB, float* b, int ldb, int k, int n, int kcMax = 0)
     {
         return GemmKernels.Kind switch
         {
-            GemmKernelKind.Avx512 => Pack<Avx512Kernel>(GemmKernelKind.Avx512, transB, b, ldb, k, n),
-            GemmKernelKind.Avx2 => Pack<Avx2Kernel>(GemmKernelKind.Avx2, transB, b, ldb, k, n),
-            _ => Pack<PortableKernel>(GemmKernelKind.Portable, transB, b, ldb, k, n),
+            GemmKernelKind.Avx512 => Pack<Avx512Kernel>(GemmKernelKind.Avx512, transB, b, ldb, k, n, kcMax),
+            GemmKernelKind.Avx2 => Pack<Avx2Kernel>(GemmKernelKind.Avx2, transB, b, ldb, k, n, kcMax),
+            _ => Pack<PortableKernel>(GemmKernelKind.Portable, transB, b, ldb, k, n, kcMax),
         };
     }
 
-    private static GemmPackedB Pack<TKernel>(GemmKernelKind kind, bool transB, float* b, int ldb, int k, int n) where TKernel : struct, IGemmKernel
+    private static GemmPackedB Pack<TKernel>(GemmKernelKind kind, bool transB, float* b, int ldb, int k, int n, int kcMax)
+        where TKernel : struct, IGemmKernel
     {
         if (k < 1 || n < 1) throw new ArgumentOutOfRangeException(nameof(k), $"packed operand needs k, n ≥ 1 (got {k}×{n})");
-        var packed = new GemmPackedB(kind, k, n, TKernel.NR, GemmBlocking.KcBlock(k));
+        var packed = new GemmPackedB(kind, k, n, TKernel.NR, GemmBlocking.KcBlock(k, kcMax > 0 ? kcMax : TKernel.KC));
         packed.Fill<TKernel>(transB, b, ldb);
         return packed;
     }

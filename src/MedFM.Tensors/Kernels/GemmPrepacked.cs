@@ -14,7 +14,7 @@ internal static unsafe class GemmPrepacked
     public static bool TryRun(bool transA, int m, int n, int k, float* a, int lda, GemmPackedB b, float* c, int ldc,
         ThreadTeam? team, in GemmEpilogue epilogue)
     {
-        if (b.Kernel != GemmKernels.Kind || b.K != k || b.N != n || b.KcBlock != GemmBlocking.KcBlock(k)) return false;
+        if (b.Kernel != GemmKernels.Kind || b.K != k || b.N != n) return false;
         switch (b.Kernel)
         {
             case GemmKernelKind.Avx512: GemmPrepacked<Avx512Kernel>.Run(transA, m, a, lda, b, c, ldc, team, epilogue); break;
@@ -75,7 +75,8 @@ internal unsafe struct GemmPrepacked<K> : ITeamJob where K : struct, IGemmKernel
         if (r1 <= r0 || c1 <= c0) return;
         int k = b.K, kcBlock = b.KcBlock;
         // Larger row blocks than the blocked GEMM's: the packed B comes from memory, not from a freshly packed
-        // cache-resident buffer, and each row block streams it once more (288 × KC floats of A still fit in L2).
+        // cache-resident buffer, and each row block streams it once more (288 rows measured best at KC = 768 against 144
+        // and 396, ViT-B batch 8, though 288 × 768 floats of A are most of a 1 MB L2).
         int mcBlock = Math.Min(GemmBlocking.RoundUp(r1 - r0, K.MR), PrepackedMC);
         // Sized from the shape, not this thread's share, so running inline or on the team reuses the same buffer.
         float* ap = GemmBuffers.A(Math.Min(GemmBlocking.RoundUp(m, K.MR), PrepackedMC) * kcBlock);
@@ -92,7 +93,7 @@ internal unsafe struct GemmPrepacked<K> : ITeamJob where K : struct, IGemmKernel
                 {
                     int mc = Math.Min(mcBlock, r1 - ic);
                     GemmPack<K>.A(transA, a, lda, ic, mc, pc, kc, ap);
-                    GemmKernels.Block<K>(ap, bp, mc, nc, kc, c + (long)ic * ldc + jc, ldc, 1f, pc == 0 ? 0f : 1f, epi, jc);
+                    GemmKernels.Block<K>(ap, bp, mc, nc, kc, c + (long)ic * ldc + jc, ldc, pc > 0, epi, jc);
                 }
             }
         }

@@ -1,25 +1,26 @@
 namespace MedFM.Tensors.Kernels;
 
 /// <summary>
-/// Writes a summed tile into C: c = alpha·acc when beta = 0 (C is not read, so NaN garbage is ignored), else
-/// c = fma(alpha, acc, beta·c), the same rounding as the vector stores of the micro-kernels.
+/// Moves tiles between C and a micro-kernel's scratch tile (edge tiles, whose C is smaller than the register tile),
+/// and scales C ahead of a product.
 /// </summary>
 internal static unsafe class GemmStore
 {
-    /// <summary>Stores the top-left mr×nr of a tile held row-major with row length accStride.</summary>
-    public static void Edge(float* acc, int accStride, float* c, int ldc, int mr, int nr, float alpha, float beta)
+    /// <summary>
+    /// Fills the accRows×accStride scratch tile: the top-left mr×nr from C when accumulating, zeros elsewhere (the
+    /// kernel then sums over all of it; the padding is never stored).
+    /// </summary>
+    public static void LoadTile(float* c, int ldc, int mr, int nr, float* acc, int accRows, int accStride, bool accumulate)
     {
-        for (int i = 0; i < mr; i++, acc += accStride, c += ldc)
-        {
-            if (beta == 0)
-            {
-                for (int j = 0; j < nr; j++) c[j] = alpha * acc[j];
-            }
-            else
-            {
-                for (int j = 0; j < nr; j++) c[j] = MathF.FusedMultiplyAdd(alpha, acc[j], beta * c[j]);
-            }
-        }
+        new Span<float>(acc, accRows * accStride).Clear();
+        if (!accumulate) return;
+        for (int i = 0; i < mr; i++) new ReadOnlySpan<float>(c + (long)i * ldc, nr).CopyTo(new Span<float>(acc + (long)i * accStride, nr));
+    }
+
+    /// <summary>Copies the top-left mr×nr of a tile held row-major with row length accStride into C.</summary>
+    public static void StoreTile(float* acc, int accStride, float* c, int ldc, int mr, int nr)
+    {
+        for (int i = 0; i < mr; i++) new ReadOnlySpan<float>(acc + (long)i * accStride, nr).CopyTo(new Span<float>(c + (long)i * ldc, nr));
     }
 
     /// <summary>C = beta·C over an m×n block (beta = 0 clears it, NaN included): the whole product when k = 0 or alpha = 0.</summary>

@@ -34,7 +34,7 @@ internal static unsafe class GemmKernelAvx2
             LoadRow(c + 4 * ldc, out c40, out c41);
             LoadRow(c + 5 * ldc, out c50, out c51);
         }
-        else PrefetchTile(c, ldc);
+        else GemmStore.Prefetch(c, ldc, MR, NR);
         int p = 0;
         for (; p + 2 <= kc; p += 2)
         {
@@ -79,17 +79,6 @@ internal static unsafe class GemmKernelAvx2
         av = Avx.BroadcastScalarToVector256(a + 5);
         c50 = Fma.MultiplyAdd(av, b0, c50);
         c51 = Fma.MultiplyAdd(av, b1, c51);
-    }
-
-    /// <summary>Starts loading the tile's C rows (first and last float of each) while the k loop runs.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void PrefetchTile(float* c, int ldc)
-    {
-        for (int r = 0; r < MR; r++, c += ldc)
-        {
-            Sse.Prefetch0(c);
-            Sse.Prefetch0(c + NR - 1);
-        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

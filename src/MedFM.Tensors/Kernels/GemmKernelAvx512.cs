@@ -55,14 +55,7 @@ internal static unsafe class GemmKernelAvx512
             cb0 = Avx512F.LoadVector512(c + 11L * ldc);
             cb1 = Avx512F.LoadVector512(c + 11L * ldc + 16);
         }
-        else
-        {
-            for (int r = 0; r < 12; r++)
-            {
-                Sse.Prefetch0(c + (long)r * ldc);
-                Sse.Prefetch0(c + (long)r * ldc + NR - 1);
-            }
-        }
+        else GemmStore.Prefetch(c, ldc, MR, NR);
         // Two k steps per iteration (the JIT keeps all 24 accumulators in registers only when the FMAs are written
         // out in the loop body; a helper taking them by reference spills and measured 8% slower).
         int p = 0;
@@ -225,14 +218,7 @@ internal static unsafe class GemmKernelAvx512
             c50 = Avx512F.LoadVector512(c + 5L * ldc);
             c51 = Avx512F.LoadVector512(c + 5L * ldc + 16);
         }
-        else
-        {
-            for (int r = 0; r < 6; r++)
-            {
-                Sse.Prefetch0(c + (long)r * ldc);
-                Sse.Prefetch0(c + (long)r * ldc + NR - 1);
-            }
-        }
+        else GemmStore.Prefetch(c, ldc, 6, NR);
         for (int p = 0; p < kc; p++, a += MR, b += NR)
         {
             var b0 = Avx512F.LoadVector512(b);

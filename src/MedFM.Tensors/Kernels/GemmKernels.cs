@@ -142,7 +142,7 @@ internal static unsafe class GemmKernels
                 if (mr == mrFull && nr == nrFull)
                 {
                     // The kernel reads an accumulated tile's C first thing: start the next tile's rows on their way.
-                    if (accumulate && ir + 2 * mrFull <= mc) Prefetch<K>(cc + (long)mrFull * ldc, ldc);
+                    if (accumulate && ir + 2 * mrFull <= mc) GemmStore.Prefetch(cc + (long)mrFull * ldc, ldc, mrFull, nrFull);
                     K.Tile(kc, apanel, bpanel, cc, ldc, accumulate);
                 }
                 else
@@ -155,18 +155,6 @@ internal static unsafe class GemmKernels
                 }
                 if (epi) epilogue.Apply(cc, ldc, mr, nr, col0 + jr);
             }
-        }
-    }
-
-    /// <summary>Prefetches the MR rows × NR columns of a C tile (first and last float of each row).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Prefetch<K>(float* c, int ldc) where K : struct, IGemmKernel
-    {
-        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported) return;
-        for (int r = 0; r < K.MR; r++, c += ldc)
-        {
-            System.Runtime.Intrinsics.X86.Sse.Prefetch0(c);
-            System.Runtime.Intrinsics.X86.Sse.Prefetch0(c + K.NR - 1);
         }
     }
 }

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
+
 namespace MedFM.Tensors.Kernels;
 
 /// <summary>
@@ -23,7 +26,20 @@ internal static unsafe class GemmStore
         for (int i = 0; i < mr; i++) new ReadOnlySpan<float>(acc + (long)i * accStride, nr).CopyTo(new Span<float>(c + (long)i * ldc, nr));
     }
 
-    /// <summary>C = beta·C over an m×n block (beta = 0 clears it, NaN included): the whole product when k = 0 or alpha = 0.</summary>
+    /// <summary>Starts loading a rows×cols tile of C (the first and last float of each row) into L1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Prefetch(float* c, int ldc, int rows, int cols)
+    {
+        if (!Sse.IsSupported) return;
+        for (int r = 0; r < rows; r++, c += ldc)
+        {
+            Sse.Prefetch0(c);
+            Sse.Prefetch0(c + cols - 1);
+        }
+    }
+
+    /// <summary>C = beta·C over an m×n block (beta = 0 clears it, NaN included): the whole product when k = 0 or alpha = 0, and the
+    /// start of a product's sums when beta is neither 0 nor 1.</summary>
     public static void Scale(int m, int n, float beta, float* c, int ldc)
     {
         for (int i = 0; i < m; i++)

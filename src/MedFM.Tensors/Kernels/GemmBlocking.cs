@@ -36,7 +36,10 @@ internal static class GemmBlocking
         return Math.Min(kcMax, (kc + 7) & ~7);
     }
 
-    private static int Env(string n, int d) => int.TryParse(Environment.GetEnvironmentVariable(n), out int v) ? v : d;
+    private static int Env(string n, int d) => Override(Environment.GetEnvironmentVariable(n), d);
+
+    /// <summary>A positive whole number from <paramref name="text"/>, else <paramref name="fallback"/> (0 or a negative block would never advance).</summary>
+    internal static int Override(string? text, int fallback) => int.TryParse(text, out int v) && v > 0 ? v : fallback;
 
     public static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
 }
